@@ -1,0 +1,51 @@
+# umdev - the two commands a new user needs (as root on Debian 12):
+#   make demo    build, start umdevd, create a device, show bytes and interrupts
+#   make check   build and run every test; ends with "N passed, N failed"
+# Also: make (build), make install [DESTDIR=… PREFIX=…], make check-kernel,
+#       make bench, make fuzz.
+
+BUILD  ?= build
+ASAN_BUILD ?= build-asan
+PREFIX ?= /usr/local
+MESON_OPTS ?= -Dwerror=true
+
+.PHONY: all build bootstrap demo check check-kernel install clean fuzz
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap build
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --prefix=$(PREFIX) $(MESON_OPTS)
+
+build: bootstrap $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+demo: build
+	@scripts/demo $(BUILD)
+
+check: build $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+	@scripts/check $(BUILD) $(ASAN_BUILD)
+
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) $(MESON_OPTS) -Db_sanitize=address,undefined -Db_lundef=false
+
+check-kernel: build
+	@scripts/bootstrap kernel
+	@scripts/run-tests $(BUILD) tests/kernel
+
+# libFuzzer targets (fuzz/), each run for FUZZ_SECONDS from its seed corpus.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/bootstrap fuzz
+	$(MAKE) -C fuzz O=$(abspath $(BUILD))/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) run
+
+install: build
+	meson configure $(BUILD) -Dprefix=$(PREFIX) >/dev/null
+	ninja -C $(BUILD)
+	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild --quiet
+
+clean:
+	rm -rf $(BUILD) build-*

@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * umdev-bench: the three figures measured through a umdevd device socket
+ * (an mtty-1 device), each interleaved with its raw floor.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <umdev/client.h>
+
+#include "bench.h"
+#include "vfio-user/wire.h"
+
+#define BAR0 VFIO_PCI_BAR0_REGION_INDEX
+#define UART_RBR 0
+#define UART_IER 1
+#define UART_FCR 2
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
+
+/* Per-burst bytes in the throughput figure: one FIFO's worth. */
+#define BURST 16
+/* A real 16550 at 115,200 baud, 8N1: 10 bits per byte. */
+#define UART_115200_BPS 11520.0
+
+/* A 4-byte REGION_READ: request header + rw header, reply + 4 bytes. */
+#define REGION_REQ (VU_HDR_SIZE + sizeof(struct vu_region_rw))
+#define REGION_REP (REGION_REQ + 4)
+
+struct bench_dev {
+	struct umdev_client *c;
+	int efd; /* MSI trigger */
+	int fd; /* the client's socket, used raw by the throughput loop */
+};
+
+static int bench_dev_open(struct bench_dev *d, const char *socket, bool irq)
+{
+	static const struct {
+		uint8_t reg, val;
+	} init[] = {
+		{ UART_LCR, 0x03 }, /* 8N1, DLAB off */
+		{ UART_FCR, 0x07 }, /* FIFO on, clear both, trigger level 1 */
+		{ UART_MCR, 0x00 },
+		{ UART_IER, 0x01 }, /* RX data available */
+	};
+	unsigned int i;
+	int err = 0, ret;
+
+	memset(d, 0, sizeof(*d));
+	d->efd = -1;
+	d->c = umdev_client_connect(socket, &err);
+	if (!d->c) {
+		fprintf(stderr, "umdev-bench: connect %s: %s\n", socket,
+			strerror(-err));
+		return err;
+	}
+	d->fd = umdev_client_fd(d->c);
+	ret = umdev_client_reset(d->c);
+	if (ret < 0)
+		return ret;
+	if (irq) {
+		int32_t fd;
+
+		d->efd = eventfd(0, EFD_CLOEXEC);
+		if (d->efd < 0)
+			return -errno;
+		fd = d->efd;
+		ret = umdev_client_set_irqs(d->c,
+					    VFIO_IRQ_SET_DATA_EVENTFD |
+						    VFIO_IRQ_SET_ACTION_TRIGGER,
+					    VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &fd,
+					    1, NULL, 0);
+		if (ret < 0) {
+			fprintf(stderr, "umdev-bench: SET_IRQS MSI: %s\n",
+				strerror(-ret));
+			return ret;
+		}
+	}
+	for (i = 0; i < sizeof(init) / sizeof(init[0]); i++) {
+		ret = umdev_client_write8(d->c, BAR0, init[i].reg,
+					  init[i].val);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static void bench_dev_close(struct bench_dev *d)
+{
+	if (d->c) {
+		umdev_client_reset(d->c);
+		umdev_client_close(d->c);
+	}
+	if (d->efd >= 0)
+		close(d->efd);
+}
+
+static void bench_report(struct bench_series *t, struct bench_series *f,
+			 const char *dir, struct bench_summary *ts,
+			 struct bench_summary *fs)
+{
+	bench_summarise(t, ts);
+	bench_summarise(f, fs);
+	bench_write_quantiles(t, dir);
+	bench_write_quantiles(f, dir);
+}
+
+/* ---- region access ---- */
+
+static int64_t bench_region_target(void *ctx, uint64_t i)
+{
+	struct bench_dev *d = ctx;
+	uint8_t buf[4];
+	uint64_t t0 = bench_now_ns();
+	int ret;
+
+	/* MCR, LSR, MSR, SCR: the LSR read a driver polls, 4 bytes wide. */
+	ret = umdev_client_read(d->c, BAR0, UART_MCR, buf, sizeof(buf));
+	if (ret != sizeof(buf))
+		return ret < 0 ? ret : -EIO;
+	return (int64_t)(bench_now_ns() - t0);
+}
+
+static int64_t bench_region_floor(void *ctx, uint64_t i)
+{
+	struct bench_peer *p = ctx;
+	uint8_t req[REGION_REQ] = { 0 }, rep[REGION_REP];
+	uint64_t t0 = bench_now_ns();
+	int ret;
+
+	ret = bench_write_full(p->fd, req, sizeof(req));
+	if (!ret)
+		ret = bench_read_full(p->fd, rep, sizeof(rep));
+	if (ret)
+		return ret;
+	return (int64_t)(bench_now_ns() - t0);
+}
+
+int bench_region(const struct bench_opts *o)
+{
+	struct bench_series t, f;
+	struct bench_summary ts, fs;
+	struct bench_peer peer = { 0 };
+	struct bench_dev d;
+	int ret;
+
+	ret = bench_dev_open(&d, o->socket, false);
+	if (!ret)
+		ret = bench_peer_pingpong(&peer, REGION_REQ, REGION_REP);
+	if (!ret)
+		ret = bench_series_init(&t, "region-umdevd", o->iters);
+	if (!ret)
+		ret = bench_series_init(&f, "region-floor", o->iters);
+	if (!ret)
+		ret = bench_interleave(bench_region_target, &d, &t,
+				       bench_region_floor, &peer, &f, o->iters,
+				       o->iters / 20);
+	bench_peer_stop(&peer);
+	bench_dev_close(&d);
+	if (ret) {
+		fprintf(stderr, "umdev-bench: region: %s\n", strerror(-ret));
+		return ret;
+	}
+	bench_report(&t, &f, o->out, &ts, &fs);
+	bench_print_latency("region_read_ns",
+			    "region: 4-byte REGION_READ (us)", &ts, &fs, 1.15);
+	bench_series_free(&t);
+	bench_series_free(&f);
+	return 0;
+}
+
+/* ---- interrupt ---- */
+
+static int64_t bench_irq_target(void *ctx, uint64_t i)
+{
+	struct bench_dev *d = ctx;
+	uint8_t byte = (uint8_t)i, back;
+	uint64_t t0, t1, v;
+	int ret;
+
+	t0 = bench_now_ns();
+	ret = umdev_client_write_posted(d->c, BAR0, UART_RBR, &byte, 1);
+	if (ret < 0)
+		return ret;
+	if (read(d->efd, &v, sizeof(v)) != sizeof(v))
+		return -errno;
+	t1 = bench_now_ns();
+	if (v != 1)
+		return -EPROTO; /* one write, one RX-data interrupt */
+	/* Drain the FIFO: the cause clears, the next write fires again. */
+	ret = umdev_client_read8(d->c, BAR0, UART_RBR, &back);
+	if (ret < 0)
+		return ret;
+	if (back != byte)
+		return -EPROTO;
+	return (int64_t)(t1 - t0);
+}
+
+static int64_t bench_irq_floor(void *ctx, uint64_t i)
+{
+	struct bench_peer *p = ctx;
+	uint64_t t0, v = 1;
+
+	t0 = bench_now_ns();
+	if (write(p->fd, &v, sizeof(v)) != sizeof(v))
+		return -errno;
+	if (read(p->fd2, &v, sizeof(v)) != sizeof(v))
+		return -errno;
+	return (int64_t)(p->shared[0] - t0);
+}
+
+int bench_irq(const struct bench_opts *o)
+{
+	struct bench_series t, f;
+	struct bench_summary ts, fs;
+	struct bench_peer peer = { 0 };
+	struct bench_dev d;
+	int ret;
+
+	ret = bench_dev_open(&d, o->socket, true);
+	if (!ret)
+		ret = bench_peer_eventfd(&peer);
+	if (!ret)
+		ret = bench_series_init(&t, "irq-umdevd", o->iters);
+	if (!ret)
+		ret = bench_series_init(&f, "irq-floor", o->iters);
+	if (!ret)
+		ret = bench_interleave(bench_irq_target, &d, &t,
+				       bench_irq_floor, &peer, &f, o->iters,
+				       o->iters / 20);
+	bench_peer_stop(&peer);
+	bench_dev_close(&d);
+	if (ret) {
+		fprintf(stderr, "umdev-bench: irq: %s\n", strerror(-ret));
+		return ret;
+	}
+	bench_report(&t, &f, o->out, &ts, &fs);
+	bench_print_latency("irq_wake_ns", "interrupt: THR write -> MSI (us)",
+			    &ts, &fs, 1.5);
+	bench_series_free(&t);
+	bench_series_free(&f);
+	return 0;
+}
+
+/* ---- throughput ---- */
+
+#define TP_WRITE_MSG                                                         \
+	(VU_HDR_SIZE + VU_WRITE_MULTI_HDR + BURST * sizeof(struct vu_write_one))
+#define TP_READ_MSG (VU_HDR_SIZE + sizeof(struct vu_region_rw))
+#define TP_REPLY_MSG (TP_READ_MSG + 1)
+/* Sent after each RX interrupt: BURST RBR reads, then the next burst. */
+#define TP_SEND (BURST * TP_READ_MSG + TP_WRITE_MSG)
+#define TP_RECV (BURST * TP_REPLY_MSG)
+
+struct bench_tp {
+	struct bench_dev d;
+	uint16_t id;
+	uint64_t burst; /* the burst whose RX interrupt comes next */
+	uint8_t send[TP_SEND];
+	uint8_t recv[TP_RECV];
+};
+
+/* A REGION_WRITE_MULTI of BURST posted THR writes carrying burst @k. */
+static void bench_tp_write_msg(struct bench_tp *tp, uint8_t *p, uint64_t k)
+{
+	struct vu_hdr h = {
+		.msg_id = tp->id++,
+		.command = VU_CMD_REGION_WRITE_MULTI,
+		.size = TP_WRITE_MSG,
+		.flags = VU_TYPE_COMMAND | VU_FLAG_NO_REPLY,
+	};
+	uint64_t cnt = BURST;
+	unsigned int j;
+
+	memcpy(p, &h, sizeof(h));
+	memcpy(p + VU_HDR_SIZE, &cnt, sizeof(cnt));
+	p += VU_HDR_SIZE + VU_WRITE_MULTI_HDR;
+	for (j = 0; j < BURST; j++) {
+		struct vu_write_one w = {
+			.offset = UART_RBR,
+			.region = BAR0,
+			.count = 1,
+		};
+
+		w.data[0] = (uint8_t)(k * BURST + j);
+		memcpy(p + j * sizeof(w), &w, sizeof(w));
+	}
+}
+
+static void bench_tp_read_msgs(struct bench_tp *tp, uint8_t *p)
+{
+	struct vu_hdr h = {
+		.command = VU_CMD_REGION_READ,
+		.size = TP_READ_MSG,
+	};
+	struct vu_region_rw rw = { .offset = UART_RBR, .region = BAR0,
+				   .count = 1 };
+	unsigned int j;
+
+	for (j = 0; j < BURST; j++, p += TP_READ_MSG) {
+		h.msg_id = tp->id++;
+		memcpy(p, &h, sizeof(h));
+		memcpy(p + VU_HDR_SIZE, &rw, sizeof(rw));
+	}
+}
+
+static int64_t bench_tp_target(void *ctx, uint64_t i)
+{
+	struct bench_tp *tp = ctx;
+	uint64_t t0 = bench_now_ns(), v;
+	unsigned int j;
+	int ret;
+
+	/* The RX interrupt of this burst drives its reads. */
+	if (read(tp->d.efd, &v, sizeof(v)) != sizeof(v))
+		return -errno;
+	if (v != 1)
+		return -EPROTO;
+	/* Reads and the next burst's posted writes leave in one send. */
+	bench_tp_read_msgs(tp, tp->send);
+	bench_tp_write_msg(tp, tp->send + BURST * TP_READ_MSG, tp->burst + 1);
+	ret = bench_write_full(tp->d.fd, tp->send, TP_SEND);
+	if (!ret)
+		ret = bench_read_full(tp->d.fd, tp->recv, TP_RECV);
+	if (ret)
+		return ret;
+	for (j = 0; j < BURST; j++) {
+		const uint8_t *r = tp->recv + j * TP_REPLY_MSG;
+		struct vu_hdr h;
+
+		memcpy(&h, r, sizeof(h));
+		if (h.size != TP_REPLY_MSG || (h.flags & VU_FLAG_ERROR) ||
+		    h.command != VU_CMD_REGION_READ ||
+		    r[TP_READ_MSG] != (uint8_t)(tp->burst * BURST + j))
+			return -EPROTO;
+	}
+	tp->burst++;
+	return (int64_t)(bench_now_ns() - t0);
+}
+
+static int64_t bench_tp_floor(void *ctx, uint64_t i)
+{
+	struct bench_peer *p = ctx;
+	static uint8_t send[TP_SEND], recv[TP_RECV];
+	uint64_t t0 = bench_now_ns();
+	int ret;
+
+	ret = bench_write_full(p->fd, send, sizeof(send));
+	if (!ret)
+		ret = bench_read_full(p->fd, recv, sizeof(recv));
+	if (ret)
+		return ret;
+	return (int64_t)(bench_now_ns() - t0);
+}
+
+static void bench_tp_print(const struct bench_summary *ts,
+			   const struct bench_summary *fs)
+{
+	double tr = ts->n * (double)BURST / ts->total_s;
+	double fr = fs->n * (double)BURST / fs->total_s;
+	double ratio = tr / fr;
+
+	printf("%-34s %9.2f %9.2f %9.2f %9.2f %6.3f %7zu\n",
+	       "throughput: 16-byte burst (us)", ts->median / 1e3,
+	       ts->p99 / 1e3, fs->median / 1e3, fs->p99 / 1e3,
+	       ts->median / fs->median, ts->n);
+	printf("%-34s %9.0f %19.0f %16.3f\n", "throughput: bytes/s", tr, fr,
+	       ratio);
+	printf("%-34s %9.1fx a 16550 at 115200 baud (11,520 B/s)\n",
+	       "throughput: vs real UART", tr / UART_115200_BPS);
+	printf("BENCH throughput_bytes_per_s value=%.0f floor=%.0f ratio=%.3f target=0.80 %s\n",
+	       tr, fr, ratio, ratio >= 0.8 ? "MET" : "MISSED");
+	printf("BENCH throughput_x_16550 value=%.1f floor=%.0f ratio=%.1f target=1.00 %s\n",
+	       tr / UART_115200_BPS, UART_115200_BPS, tr / UART_115200_BPS,
+	       tr >= UART_115200_BPS ? "MET" : "MISSED");
+	fflush(stdout);
+}
+
+int bench_throughput(const struct bench_opts *o)
+{
+	struct bench_series t, f;
+	struct bench_summary ts, fs;
+	struct bench_peer peer = { 0 };
+	struct bench_tp *tp;
+	int ret, fl;
+
+	tp = calloc(1, sizeof(*tp));
+	if (!tp)
+		return -ENOMEM;
+	ret = bench_dev_open(&tp->d, o->socket, true);
+	/* Blocking I/O on the raw socket: no poll() per reply. */
+	fl = fcntl(tp->d.fd, F_GETFL);
+	if (!ret && fcntl(tp->d.fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		ret = -errno;
+	if (!ret) {
+		/* Prime the pipeline with burst 0. */
+		bench_tp_write_msg(tp, tp->send, 0);
+		ret = bench_write_full(tp->d.fd, tp->send, TP_WRITE_MSG);
+	}
+	if (!ret)
+		ret = bench_peer_burst(&peer, TP_WRITE_MSG, TP_SEND, TP_RECV);
+	if (!ret) {
+		uint8_t first[TP_WRITE_MSG] = { 0 };
+
+		ret = bench_write_full(peer.fd, first, sizeof(first));
+	}
+	if (!ret)
+		ret = bench_series_init(&t, "throughput-umdevd", o->iters);
+	if (!ret)
+		ret = bench_series_init(&f, "throughput-floor", o->iters);
+	if (!ret)
+		ret = bench_interleave(bench_tp_target, tp, &t, bench_tp_floor,
+				       &peer, &f, o->iters, o->iters / 20);
+	bench_peer_stop(&peer);
+	if (tp->d.fd > 0)
+		fcntl(tp->d.fd, F_SETFL, fl);
+	bench_dev_close(&tp->d);
+	free(tp);
+	if (ret) {
+		fprintf(stderr, "umdev-bench: throughput: %s\n",
+			strerror(-ret));
+		return ret;
+	}
+	bench_report(&t, &f, o->out, &ts, &fs);
+	bench_tp_print(&ts, &fs);
+	bench_series_free(&t);
+	bench_series_free(&f);
+	return 0;
+}

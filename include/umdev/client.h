@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * umdev/client.h - a small blocking vfio-user client: what umdevctl, the
+ * tests and the benchmarks use to talk to a device socket.
+ *
+ * Every function returns 0 (or a byte count) on success and -errno on
+ * failure: the errno the server put in its error reply, or a local one
+ * (-ECONNRESET when the server closed, -EPROTO for a malformed reply,
+ * -ETIMEDOUT when no reply came in time).
+ */
+#ifndef UMDEV_CLIENT_H
+#define UMDEV_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/vfio.h>
+
+#include <umdev/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+UMDEV_ABI_BEGIN
+
+struct umdev_client;
+
+/**
+ * umdev_client_connect() - connect to @socket_path and negotiate VERSION
+ * (proposing write_multiple and max_msg_fds 16).
+ * Return: the client, or NULL with *@err (if not NULL) = -errno.
+ */
+struct umdev_client *umdev_client_connect(const char *socket_path, int *err);
+void umdev_client_close(struct umdev_client *c);
+/** umdev_client_fd() - the socket, for poll()ing. */
+int umdev_client_fd(const struct umdev_client *c);
+/** umdev_client_set_timeout_ms() - reply timeout (default 5000 ms). */
+void umdev_client_set_timeout_ms(struct umdev_client *c, int ms);
+
+int umdev_client_get_info(struct umdev_client *c,
+			  struct vfio_device_info *info);
+int umdev_client_get_region_info(struct umdev_client *c, uint32_t index,
+				 struct vfio_region_info *info);
+int umdev_client_get_irq_info(struct umdev_client *c, uint32_t index,
+			      struct vfio_irq_info *info);
+/**
+ * umdev_client_set_irqs() - SET_IRQS; @fds (nr_fds of them) travel as
+ * SCM_RIGHTS for DATA_EVENTFD; @data (data_len bytes) follows the header
+ * for DATA_BOOL.
+ */
+int umdev_client_set_irqs(struct umdev_client *c, uint32_t flags,
+			  uint32_t index, uint32_t start, uint32_t count,
+			  const int *fds, size_t nr_fds, const void *data,
+			  size_t data_len);
+/** umdev_client_read() - REGION_READ.  Return @count or -errno. */
+int umdev_client_read(struct umdev_client *c, uint32_t index,
+		      uint64_t offset, void *buf, uint32_t count);
+/** umdev_client_write() - REGION_WRITE, waiting for the reply. */
+int umdev_client_write(struct umdev_client *c, uint32_t index,
+		       uint64_t offset, const void *buf, uint32_t count);
+/**
+ * umdev_client_write_posted() - REGION_WRITE with the no-reply flag: returns
+ * once the message is sent.  Errors on it are not reported by the server.
+ */
+int umdev_client_write_posted(struct umdev_client *c, uint32_t index,
+			      uint64_t offset, const void *buf,
+			      uint32_t count);
+int umdev_client_reset(struct umdev_client *c);
+
+/* Convenience for byte-wide device registers. */
+int umdev_client_read8(struct umdev_client *c, uint32_t index,
+		       uint64_t offset, uint8_t *val);
+int umdev_client_write8(struct umdev_client *c, uint32_t index,
+			uint64_t offset, uint8_t val);
+
+/**
+ * umdev_client_request() - send any raw message and wait for its reply
+ * (tests of malformed input).  @cmd/@flags go in the header as given;
+ * @reply receives up to @reply_len payload bytes; *@reply_error the error
+ * field.  Return: payload bytes received, or -errno for a local failure.
+ */
+int umdev_client_request(struct umdev_client *c, uint16_t cmd, uint32_t flags,
+			 const void *payload, size_t len, const int *fds,
+			 size_t nr_fds, void *reply, size_t reply_len,
+			 uint32_t *reply_error);
+
+/*
+ * Additions for pipelining tests and tools: send a message without waiting,
+ * then collect its reply.  Replies come back in request order; posted
+ * (no-reply) messages get none.
+ */
+/**
+ * umdev_client_send() - send a raw message; *@msg_id gets its id.
+ * Return: 0 or -errno (-EMSGSIZE if it exceeds the negotiated size).
+ */
+int umdev_client_send(struct umdev_client *c, uint16_t cmd, uint32_t flags,
+		      const void *payload, size_t len, const int *fds,
+		      size_t nr_fds, uint16_t *msg_id);
+/**
+ * umdev_client_recv_reply() - wait for the reply to @msg_id/@cmd (the next
+ * message must be it, else -EPROTO).  As umdev_client_request().
+ */
+int umdev_client_recv_reply(struct umdev_client *c, uint16_t msg_id,
+			    uint16_t cmd, void *reply, size_t reply_len,
+			    uint32_t *reply_error);
+/** umdev_client_max_data_xfer() - the negotiated max_data_xfer_size. */
+uint32_t umdev_client_max_data_xfer(const struct umdev_client *c);
+
+UMDEV_ABI_END
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

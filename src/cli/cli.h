@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * umdevctl - shared declarations of the CLI's verbs.
+ */
+#ifndef UMDEV_CLI_H
+#define UMDEV_CLI_H
+
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdbool.h>
+
+/* Exit statuses (docs/umdevctl.md). */
+enum cli_exit {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAILED = 1, /* the daemon or the device refused */
+	CLI_EXIT_USAGE = 2, /* bad command line */
+	CLI_EXIT_NO_DAEMON = 3, /* umdevd is not reachable */
+};
+
+struct cli_ctx {
+	const char *runtime_override; /* --runtime-dir, or NULL */
+	char runtime_dir[PATH_MAX];
+};
+
+/** cli_error() - "umdevctl: <message>" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * cli_resolve_runtime() - fill ctx->runtime_dir as umdevd resolves it.
+ * Return: 0 or a CLI exit status (after printing why).
+ */
+int cli_resolve_runtime(struct cli_ctx *ctx);
+
+/**
+ * cli_request() - send @req (consumed) to umdevd's control socket and wait
+ * for the reply.  On an error reply, prints its message and returns
+ * CLI_EXIT_FAILED; when the daemon cannot be reached, CLI_EXIT_NO_DAEMON.
+ * Return: 0 with *@reply set (caller puts it), or an exit status.
+ */
+int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply);
+
+/**
+ * cli_device_socket() - the socket path of device @uuid, after checking
+ * that @uuid is a UUID.  Return: 0 or an exit status.
+ */
+int cli_device_socket(struct cli_ctx *ctx, const char *uuid, char *buf,
+		      size_t len);
+
+/* Verbs: each parses its own options (argv[0] is the verb). */
+int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_list(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_start(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_info(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_console(struct cli_ctx *ctx, int argc, char **argv);
+
+#endif

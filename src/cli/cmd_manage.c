@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cmd_manage - the management verbs: types, list, start, stop.  Text output
+ * follows mdevctl's layout; --dumpjson follows mdevctl's JSON shape.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include "cli.h"
+#include "runtime_dir.h"
+
+enum { CLI_OPT_RUNTIME_DIR = 0x100, CLI_OPT_DUMPJSON };
+
+/* Options every verb accepts. */
+#define CLI_COMMON_OPTIONS                                                 \
+	{ "runtime-dir", required_argument, NULL, CLI_OPT_RUNTIME_DIR },   \
+	{ "help", no_argument, NULL, 'h' }
+
+static const char *cli_get_string(json_object *obj, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(obj, key, &v))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int cli_get_int(json_object *obj, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(obj, key, &v))
+		return 0;
+	return json_object_get_int(v);
+}
+
+/* The list of a parent in mdevctl's [{ "<parent>": [ ... ] }] shape. */
+static json_object *cli_parent_list(json_object *top, const char *parent)
+{
+	json_object *list;
+
+	if (!json_object_object_get_ex(top, parent, &list)) {
+		list = json_object_new_array();
+		json_object_object_add(top, parent, list);
+	}
+	return list;
+}
+
+static void cli_print_json(json_object *top)
+{
+	json_object *out = json_object_new_array();
+
+	/* mdevctl prints [] when there is nothing, else one object. */
+	if (json_object_object_length(top))
+		json_object_array_add(out, json_object_get(top));
+	printf("%s\n", json_object_to_json_string_ext(out,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+	json_object_put(out);
+}
+
+static void cli_usage_simple(const char *verb, const char *args)
+{
+	fprintf(stderr, "Usage: umdevctl %s %s\n", verb, args);
+}
+
+/* Parse the options of a verb whose only own option is --dumpjson. */
+static int cli_parse_dumpjson(struct cli_ctx *ctx, int argc, char **argv,
+			      bool *dumpjson)
+{
+	static const struct option longopts[] = {
+		{ "dumpjson", no_argument, NULL, CLI_OPT_DUMPJSON },
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case CLI_OPT_DUMPJSON:
+			*dumpjson = true;
+			break;
+		case CLI_OPT_RUNTIME_DIR:
+			ctx->runtime_override = optarg;
+			break;
+		default:
+			cli_usage_simple(argv[0], "[--dumpjson] [--runtime-dir DIR]");
+			if (c == 'h')
+				exit(CLI_EXIT_OK);
+			return -CLI_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		cli_error("%s: unexpected argument '%s'", argv[0], argv[optind]);
+		return -CLI_EXIT_USAGE;
+	}
+	return 0;
+}
+
+int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
+{
+	json_object *req, *reply, *types, *top;
+	bool dumpjson = false;
+	const char *last_parent = "";
+	size_t i, n;
+	int ret;
+
+	ret = cli_parse_dumpjson(ctx, argc, argv, &dumpjson);
+	if (ret)
+		return -ret;
+	req = json_object_new_object();
+	json_object_object_add(req, "op", json_object_new_string("types"));
+	ret = cli_request(ctx, req, &reply);
+	if (ret)
+		return ret;
+	json_object_object_get_ex(reply, "types", &types);
+	n = types ? json_object_array_length(types) : 0;
+	top = json_object_new_object();
+	for (i = 0; i < n; i++) {
+		json_object *t = json_object_array_get_idx(types, i);
+		const char *parent = cli_get_string(t, "parent");
+		const char *desc = cli_get_string(t, "description");
+		json_object *attrs, *entry;
+
+		if (!dumpjson) {
+			if (strcmp(parent, last_parent))
+				printf("%s\n", parent);
+			last_parent = parent;
+			printf("  %s\n", cli_get_string(t, "type"));
+			printf("    Available instances: %d\n",
+			       cli_get_int(t, "available_instances"));
+			printf("    Device API: %s\n",
+			       cli_get_string(t, "device_api"));
+			printf("    Name: %s\n", cli_get_string(t, "name"));
+			if (desc)
+				printf("    Description: %s\n", desc);
+			continue;
+		}
+		attrs = json_object_new_object();
+		json_object_object_add(attrs, "available_instances",
+			json_object_new_int(cli_get_int(t, "available_instances")));
+		json_object_object_add(attrs, "device_api",
+			json_object_new_string(cli_get_string(t, "device_api")));
+		json_object_object_add(attrs, "name",
+			json_object_new_string(cli_get_string(t, "name")));
+		if (desc)
+			json_object_object_add(attrs, "description",
+					       json_object_new_string(desc));
+		entry = json_object_new_object();
+		json_object_object_add(entry, cli_get_string(t, "type"), attrs);
+		json_object_array_add(cli_parent_list(top, parent), entry);
+	}
+	if (dumpjson)
+		cli_print_json(top);
+	json_object_put(top);
+	json_object_put(reply);
+	return CLI_EXIT_OK;
+}
+
+int cli_cmd_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	json_object *req, *reply, *devices, *top;
+	bool dumpjson = false;
+	size_t i, n;
+	int ret;
+
+	ret = cli_parse_dumpjson(ctx, argc, argv, &dumpjson);
+	if (ret)
+		return -ret;
+	req = json_object_new_object();
+	json_object_object_add(req, "op", json_object_new_string("list"));
+	ret = cli_request(ctx, req, &reply);
+	if (ret)
+		return ret;
+	json_object_object_get_ex(reply, "devices", &devices);
+	n = devices ? json_object_array_length(devices) : 0;
+	top = json_object_new_object();
+	for (i = 0; i < n; i++) {
+		json_object *d = json_object_array_get_idx(devices, i);
+		json_object *attrs, *entry, *client;
+
+		if (!dumpjson) {
+			json_object_object_get_ex(d, "client", &client);
+			/* mdevctl: "<uuid> <parent> <type> manual". */
+			printf("%s %s %s manual%s\n", cli_get_string(d, "uuid"),
+			       cli_get_string(d, "parent"),
+			       cli_get_string(d, "type"),
+			       json_object_get_boolean(client) ?
+				       " (client attached)" : "");
+			continue;
+		}
+		attrs = json_object_new_object();
+		json_object_object_add(attrs, "mdev_type",
+			json_object_new_string(cli_get_string(d, "type")));
+		json_object_object_add(attrs, "start",
+				       json_object_new_string("manual"));
+		json_object_object_add(attrs, "attrs", json_object_new_array());
+		entry = json_object_new_object();
+		json_object_object_add(entry, cli_get_string(d, "uuid"), attrs);
+		json_object_array_add(
+			cli_parent_list(top, cli_get_string(d, "parent")),
+			entry);
+	}
+	if (dumpjson)
+		cli_print_json(top);
+	json_object_put(top);
+	json_object_put(reply);
+	return CLI_EXIT_OK;
+}
+
+static void cli_start_usage(void)
+{
+	fprintf(stderr,
+		"Usage: umdevctl start [-u UUID] -p PARENT -t TYPE [--runtime-dir DIR]\n"
+		"  Creates the device and serves it on <runtime>/<uuid>.sock;\n"
+		"  without -u a UUID is generated and printed.\n");
+}
+
+int cli_cmd_start(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "uuid", required_argument, NULL, 'u' },
+		{ "parent", required_argument, NULL, 'p' },
+		{ "type", required_argument, NULL, 't' },
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *uuid = NULL, *parent = NULL, *type = NULL;
+	char generated[UUID_STR_LEN];
+	json_object *req, *reply;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "u:p:t:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'u':
+			uuid = optarg;
+			break;
+		case 'p':
+			parent = optarg;
+			break;
+		case 't':
+			type = optarg;
+			break;
+		case CLI_OPT_RUNTIME_DIR:
+			ctx->runtime_override = optarg;
+			break;
+		default:
+			cli_start_usage();
+			return c == 'h' ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+		}
+	}
+	if (optind < argc || !parent || !type) {
+		if (optind < argc)
+			cli_error("start: unexpected argument '%s'",
+				  argv[optind]);
+		else
+			cli_error("start: -p PARENT and -t TYPE are required");
+		cli_start_usage();
+		return CLI_EXIT_USAGE;
+	}
+	if (uuid && !runtime_dir_uuid_valid(uuid)) {
+		cli_error("start: not a UUID: '%s'", uuid);
+		return CLI_EXIT_USAGE;
+	}
+	if (!uuid) {
+		uuid_t u;
+
+		uuid_generate_random(u);
+		uuid_unparse_lower(u, generated);
+		uuid = generated;
+	}
+	req = json_object_new_object();
+	json_object_object_add(req, "op", json_object_new_string("start"));
+	json_object_object_add(req, "uuid", json_object_new_string(uuid));
+	json_object_object_add(req, "parent", json_object_new_string(parent));
+	json_object_object_add(req, "type", json_object_new_string(type));
+	ret = cli_request(ctx, req, &reply);
+	if (ret)
+		return ret;
+	/* Like mdevctl, print the UUID when we made it up. */
+	if (uuid == generated)
+		printf("%s\n", cli_get_string(reply, "uuid"));
+	json_object_put(reply);
+	return CLI_EXIT_OK;
+}
+
+int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "uuid", required_argument, NULL, 'u' },
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	json_object *req, *reply, *forced;
+	const char *uuid = NULL;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "u:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'u':
+			uuid = optarg;
+			break;
+		case CLI_OPT_RUNTIME_DIR:
+			ctx->runtime_override = optarg;
+			break;
+		default:
+			cli_usage_simple("stop", "-u UUID [--runtime-dir DIR]");
+			return c == 'h' ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+		}
+	}
+	if (optind < argc || !uuid) {
+		cli_error("stop: -u UUID is required");
+		return CLI_EXIT_USAGE;
+	}
+	if (!runtime_dir_uuid_valid(uuid)) {
+		cli_error("stop: not a UUID: '%s'", uuid);
+		return CLI_EXIT_USAGE;
+	}
+	req = json_object_new_object();
+	json_object_object_add(req, "op", json_object_new_string("stop"));
+	json_object_object_add(req, "uuid", json_object_new_string(uuid));
+	ret = cli_request(ctx, req, &reply);
+	if (ret)
+		return ret;
+	if (json_object_object_get_ex(reply, "forced", &forced) &&
+	    json_object_get_boolean(forced))
+		fprintf(stderr,
+			"umdevctl: %s: the client did not let go in time and was disconnected\n",
+			uuid);
+	json_object_put(reply);
+	return CLI_EXIT_OK;
+}

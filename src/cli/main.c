@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * umdevctl - manage umdevd's mediated devices, with verbs modelled on
+ * mdevctl's: types, list, start, stop; and, as a vfio-user client of a
+ * device, info and console.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct cli_verb {
+	const char *name;
+	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
+	const char *summary;
+};
+
+static const struct cli_verb cli_verbs[] = {
+	{ "types", cli_cmd_types, "list parents and the types they offer" },
+	{ "list", cli_cmd_list, "list the devices umdevd serves" },
+	{ "start", cli_cmd_start, "create a device: [-u UUID] -p PARENT -t TYPE" },
+	{ "stop", cli_cmd_stop, "remove a device: -u UUID" },
+	{ "info", cli_cmd_info, "show a device's regions, IRQs and config space: -u UUID" },
+	{ "console", cli_cmd_console, "terminal on a device's serial port: -u UUID [--port N]" },
+};
+
+static void cli_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: umdevctl [--runtime-dir DIR] COMMAND [OPTION]...\n\n"
+		   "Commands:\n");
+	for (i = 0; i < sizeof(cli_verbs) / sizeof(cli_verbs[0]); i++)
+		fprintf(f, "  %-8s %s\n", cli_verbs[i].name,
+			cli_verbs[i].summary);
+	fprintf(f, "\n'types' and 'list' accept --dumpjson (mdevctl's JSON).\n"
+		   "Runtime directory: --runtime-dir, else $UMDEV_RUNTIME_DIR, else\n"
+		   "/run/umdev as root, else $XDG_RUNTIME_DIR/umdev.\n"
+		   "Exit status: 0 ok, 1 refused/failed, 2 usage, 3 umdevd not reachable.\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_ctx ctx = { 0 };
+	int i = 1;
+	size_t v;
+
+	/* Global options come before the verb. */
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--runtime-dir") && i + 1 < argc) {
+			ctx.runtime_override = argv[i + 1];
+			i += 2;
+		} else if (!strncmp(argv[i], "--runtime-dir=", 14)) {
+			ctx.runtime_override = argv[i] + 14;
+			i++;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			cli_usage(stdout);
+			return CLI_EXIT_OK;
+		} else {
+			cli_error("unknown option '%s'", argv[i]);
+			cli_usage(stderr);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		cli_usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	for (v = 0; v < sizeof(cli_verbs) / sizeof(cli_verbs[0]); v++) {
+		if (!strcmp(argv[i], cli_verbs[v].name)) {
+			optind = 1;
+			return cli_verbs[v].run(&ctx, argc - i, argv + i);
+		}
+	}
+	cli_error("unknown command '%s'", argv[i]);
+	cli_usage(stderr);
+	return CLI_EXIT_USAGE;
+}

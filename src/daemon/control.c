@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * control - the control socket: accept (same uid or root, by SO_PEERCRED),
+ * split input into lines, hand each to control_ops, queue the replies.
+ *
+ * Requests on one connection are answered in order: while a stop waits for
+ * a client to let go, later lines stay buffered and the loop serves
+ * everyone else.
+ */
+#include "control.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "control_ops.h"
+#include "log.h"
+
+struct control_conn {
+	struct control_server *cs;
+	int fd;
+	uid_t uid;
+	pid_t pid;
+	char *in; /* unprocessed input */
+	size_t in_len;
+	char *out; /* unsent output */
+	size_t out_len;
+	bool closing; /* close once the output is sent */
+	bool in_handler; /* freeing is deferred to the end of the handler */
+	bool dead;
+	struct device_removal *pending; /* the stop we are waiting for */
+	struct control_conn *prev, *next;
+};
+
+struct control_server {
+	int fd;
+	char path[108];
+	struct event_loop *loop;
+	struct control_ops_ctx ops;
+	struct control_conn *conns;
+};
+
+static void control_conn_free(struct control_conn *conn)
+{
+	struct control_server *cs = conn->cs;
+
+	if (conn->pending)
+		device_removal_forget(conn->pending);
+	event_loop_unwatch(cs->loop, conn->fd);
+	close(conn->fd);
+	if (conn->prev)
+		conn->prev->next = conn->next;
+	else
+		cs->conns = conn->next;
+	if (conn->next)
+		conn->next->prev = conn->prev;
+	free(conn->in);
+	free(conn->out);
+	free(conn);
+}
+
+static void control_conn_update_events(struct control_conn *conn)
+{
+	uint32_t events = conn->out_len ? EPOLLOUT : 0;
+
+	/* Stop reading while a reply is owed or we are closing. */
+	if (!conn->pending && !conn->closing)
+		events |= EPOLLIN;
+	event_loop_modify(conn->cs->loop, conn->fd, events);
+}
+
+static void control_conn_flush(struct control_conn *conn)
+{
+	while (conn->out_len) {
+		ssize_t n = send(conn->fd, conn->out, conn->out_len,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			conn->dead = true;
+			return;
+		}
+		memmove(conn->out, conn->out + n, conn->out_len - n);
+		conn->out_len -= n;
+	}
+	if (!conn->out_len && conn->closing)
+		conn->dead = true;
+}
+
+static void control_conn_put(struct control_conn *conn, json_object *reply)
+{
+	const char *text = json_object_to_json_string_ext(reply,
+						JSON_C_TO_STRING_PLAIN);
+	size_t len = strlen(text);
+	char *out = realloc(conn->out, conn->out_len + len + 1);
+
+	if (!out) {
+		conn->dead = true;
+	} else {
+		conn->out = out;
+		memcpy(out + conn->out_len, text, len);
+		out[conn->out_len + len] = '\n';
+		conn->out_len += len + 1;
+		control_conn_flush(conn);
+	}
+	json_object_put(reply);
+}
+
+/* Answer every complete line, in order, until one's reply is deferred. */
+static void control_conn_process(struct control_conn *conn)
+{
+	char *nl;
+
+	while (!conn->pending && !conn->dead &&
+	       (nl = memchr(conn->in, '\n', conn->in_len))) {
+		size_t line_len = nl - conn->in + 1;
+		json_object *reply;
+
+		*nl = '\0';
+		reply = control_ops_handle(&conn->cs->ops, conn, conn->in);
+		memmove(conn->in, conn->in + line_len, conn->in_len - line_len);
+		conn->in_len -= line_len;
+		if (reply)
+			control_conn_put(conn, reply);
+	}
+	if (!conn->pending && conn->in_len >= CONTROL_MAX_LINE) {
+		control_conn_put(conn, control_ops_error(EMSGSIZE,
+				"request line longer than %d bytes",
+				CONTROL_MAX_LINE));
+		conn->closing = true;
+		control_conn_flush(conn);
+	}
+}
+
+static void control_conn_finish_handler(struct control_conn *conn)
+{
+	conn->in_handler = false;
+	if (conn->dead)
+		control_conn_free(conn);
+	else
+		control_conn_update_events(conn);
+}
+
+static void control_conn_read(struct control_conn *conn)
+{
+	char *in;
+	ssize_t n;
+
+	if (conn->in_len >= CONTROL_MAX_LINE)
+		return;
+	in = realloc(conn->in, CONTROL_MAX_LINE + 1);
+	if (!in) {
+		conn->dead = true;
+		return;
+	}
+	conn->in = in;
+	n = recv(conn->fd, conn->in + conn->in_len,
+		 CONTROL_MAX_LINE - conn->in_len, MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			conn->dead = true;
+		return;
+	}
+	if (n == 0) {
+		/* The peer is done sending: answer what it sent, then close. */
+		conn->closing = true;
+		control_conn_process(conn);
+		if (!conn->out_len && !conn->pending)
+			conn->dead = true;
+		return;
+	}
+	conn->in_len += n;
+	control_conn_process(conn);
+}
+
+static void control_conn_event(void *arg, uint32_t revents)
+{
+	struct control_conn *conn = arg;
+
+	conn->in_handler = true;
+	if (revents & EPOLLOUT)
+		control_conn_flush(conn);
+	if (!conn->dead && (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) &&
+	    !conn->closing)
+		control_conn_read(conn);
+	else if (revents & (EPOLLHUP | EPOLLERR))
+		conn->dead = true;
+	control_conn_finish_handler(conn);
+}
+
+void control_conn_defer(struct control_conn *conn,
+			struct device_removal *removal)
+{
+	conn->pending = removal;
+}
+
+void control_conn_complete(struct control_conn *conn, json_object *reply)
+{
+	bool nested = conn->in_handler;
+
+	conn->pending = NULL;
+	conn->in_handler = true;
+	control_conn_put(conn, reply);
+	/* The lines that arrived meanwhile can now be answered. */
+	control_conn_process(conn);
+	if (conn->closing && !conn->out_len && !conn->pending)
+		conn->dead = true;
+	if (!nested)
+		control_conn_finish_handler(conn);
+}
+
+static bool control_peer_allowed(int fd, uid_t *uid, pid_t *pid)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return false;
+	*uid = cred.uid;
+	*pid = cred.pid;
+	return cred.uid == 0 || cred.uid == geteuid();
+}
+
+static void control_server_accept(void *arg, uint32_t revents)
+{
+	struct control_server *cs = arg;
+	struct control_conn *conn;
+	uid_t uid = (uid_t)-1;
+	pid_t pid = 0;
+	int fd;
+
+	fd = accept4(cs->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (!control_peer_allowed(fd, &uid, &pid)) {
+		log_msg(LOG_LEVEL_WARN,
+			"control: refused connection from uid %u (pid %d)",
+			(unsigned int)uid, (int)pid);
+		close(fd);
+		return;
+	}
+	conn = calloc(1, sizeof(*conn));
+	if (!conn) {
+		close(fd);
+		return;
+	}
+	conn->cs = cs;
+	conn->fd = fd;
+	conn->uid = uid;
+	conn->pid = pid;
+	if (event_loop_watch(cs->loop, fd, EPOLLIN, control_conn_event,
+			     conn)) {
+		close(fd);
+		free(conn);
+		return;
+	}
+	conn->next = cs->conns;
+	if (cs->conns)
+		cs->conns->prev = conn;
+	cs->conns = conn;
+	log_msg(LOG_LEVEL_DEBUG, "control: connection from pid %d", (int)pid);
+}
+
+struct control_server *control_server_new(const struct control_config *cfg)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct control_server *cs;
+	int err;
+
+	if (strlen(cfg->socket_path) >= sizeof(addr.sun_path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	cs = calloc(1, sizeof(*cs));
+	if (!cs)
+		return NULL;
+	strcpy(cs->path, cfg->socket_path);
+	strcpy(addr.sun_path, cfg->socket_path);
+	cs->loop = cfg->loop;
+	cs->ops.core = cfg->core;
+	cs->ops.devices = cfg->devices;
+	cs->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (cs->fd < 0)
+		goto err_free;
+	unlink(cs->path);
+	/* Never a moment where others could connect: 0600 from the start. */
+	mode_t old = umask(0177);
+	int ret = bind(cs->fd, (struct sockaddr *)&addr, sizeof(addr));
+
+	umask(old);
+	if (ret < 0 || listen(cs->fd, 16) < 0)
+		goto err_close;
+	ret = event_loop_watch(cs->loop, cs->fd, EPOLLIN, control_server_accept,
+			       cs);
+	if (ret) {
+		errno = -ret;
+		goto err_unlink;
+	}
+	return cs;
+
+err_unlink:
+	err = errno;
+	unlink(cs->path);
+	errno = err;
+err_close:
+	err = errno;
+	close(cs->fd);
+	errno = err;
+err_free:
+	err = errno;
+	free(cs);
+	errno = err;
+	return NULL;
+}
+
+void control_server_free(struct control_server *cs)
+{
+	if (!cs)
+		return;
+	while (cs->conns)
+		control_conn_free(cs->conns);
+	event_loop_unwatch(cs->loop, cs->fd);
+	close(cs->fd);
+	unlink(cs->path);
+	free(cs);
+}

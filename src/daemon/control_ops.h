@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * control_ops - what each control request does (types, list, start, stop,
+ * version), separate from how requests travel (control.c).
+ */
+#ifndef UMDEV_DAEMON_CONTROL_OPS_H
+#define UMDEV_DAEMON_CONTROL_OPS_H
+
+#include <json-c/json.h>
+
+#include <umdev/mdev.h>
+#include "device_sockets.h"
+
+struct control_conn;
+
+struct control_ops_ctx {
+	struct mdev_core *core;
+	struct device_sockets *devices;
+};
+
+/**
+ * control_ops_handle() - run the request in @line (one JSON object).
+ * Return: the reply to send now (caller puts it), or NULL when the reply is
+ * deferred: a stop is pending and control_conn_complete() will be called
+ * with the reply later.
+ */
+json_object *control_ops_handle(const struct control_ops_ctx *ctx,
+				struct control_conn *conn, const char *line);
+
+/** control_ops_error() - {"ok":false,"errno":@err,"error":"..."}. */
+json_object *control_ops_error(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Provided by control.c for deferred replies. */
+void control_conn_defer(struct control_conn *conn,
+			struct device_removal *removal);
+void control_conn_complete(struct control_conn *conn, json_object *reply);
+
+#endif

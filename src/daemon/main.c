@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * umdevd - the umdev daemon: an mdev core with the mtty parent, each device
+ * served over vfio-user on <runtime>/<uuid>.sock, managed through
+ * <runtime>/control.sock.  Always in the foreground; logs go to stderr and
+ * "umdevd: ready" goes to stdout once both sockets listen.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "device_sockets.h"
+#include "driver_loader.h"
+#include "drivers/mtty/mtty_driver.h"
+#include "event_loop.h"
+#include "log.h"
+#include "runtime_dir.h"
+
+#define UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS 2000
+#ifndef UMDEV_DRIVER_DIR
+#define UMDEV_DRIVER_DIR "/usr/local/lib/umdev/drivers"
+#endif
+
+struct umdevd_options {
+	const char *runtime_dir;
+	const char *driver_dir;
+	unsigned int remove_timeout_ms;
+	enum log_level log_level;
+};
+
+struct umdevd_signals {
+	int fd;
+	struct event_loop *loop;
+};
+
+static void umdevd_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: umdevd [OPTION]...\n"
+		"Serve mediated devices over vfio-user; managed with umdevctl.\n\n"
+		"  --runtime-dir DIR        sockets go here (default: $UMDEV_RUNTIME_DIR,\n"
+		"                           else /run/umdev as root, else $XDG_RUNTIME_DIR/umdev)\n"
+		"  --driver-dir DIR         load every vendor driver DIR/*.so at start\n"
+		"                           (default " UMDEV_DRIVER_DIR ")\n"
+		"  --remove-timeout-ms N    how long a stop waits for an attached client\n"
+		"                           to let go before forcing it off (default %d)\n"
+		"  -v, --verbose            also log debug lines\n"
+		"  -q, --quiet              log only warnings and errors\n"
+		"  -h, --help               this text\n"
+		"  -V, --version            print the version\n",
+		UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS);
+}
+
+static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
+{
+	static const struct option longopts[] = {
+		{ "runtime-dir", required_argument, NULL, 'r' },
+		{ "remove-timeout-ms", required_argument, NULL, 't' },
+		{ "driver-dir", required_argument, NULL, 'D' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long val;
+	char *end;
+	int c;
+
+	opt->remove_timeout_ms = UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS;
+	opt->driver_dir = UMDEV_DRIVER_DIR;
+	opt->log_level = LOG_LEVEL_INFO;
+	while ((c = getopt_long(argc, argv, "vqhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			opt->runtime_dir = optarg;
+			break;
+		case 'D':
+			opt->driver_dir = optarg;
+			break;
+		case 't':
+			errno = 0;
+			val = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || val > INT_MAX) {
+				fprintf(stderr,
+					"umdevd: --remove-timeout-ms: not a number of milliseconds: %s\n",
+					optarg);
+				return -EINVAL;
+			}
+			opt->remove_timeout_ms = (unsigned int)val;
+			break;
+		case 'v':
+			opt->log_level = LOG_LEVEL_DEBUG;
+			break;
+		case 'q':
+			opt->log_level = LOG_LEVEL_WARN;
+			break;
+		case 'h':
+			umdevd_usage(stdout);
+			exit(0);
+		case 'V':
+			printf("umdevd %s\n", UMDEV_VERSION);
+			exit(0);
+		default:
+			umdevd_usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "umdevd: unexpected argument: %s\n",
+			argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* True if a daemon already answers on @path: we must not steal it. */
+static bool umdevd_socket_in_use(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	bool in_use;
+	int fd;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return false;
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	in_use = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
+	close(fd);
+	return in_use;
+}
+
+static void umdevd_signal(void *arg, uint32_t revents)
+{
+	struct umdevd_signals *sig = arg;
+	struct signalfd_siginfo si;
+
+	if (read(sig->fd, &si, sizeof(si)) != sizeof(si))
+		return;
+	log_msg(LOG_LEVEL_INFO, "%s received: shutting down",
+		strsignal((int)si.ssi_signo));
+	event_loop_stop(sig->loop);
+}
+
+static int umdevd_signals_init(struct umdevd_signals *sig,
+			       struct event_loop *loop)
+{
+	sigset_t mask;
+
+	/* Writes to a vanished peer must fail with EPIPE, not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return -errno;
+	sig->loop = loop;
+	sig->fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sig->fd < 0)
+		return -errno;
+	return event_loop_watch(loop, sig->fd, EPOLLIN, umdevd_signal, sig);
+}
+
+/* The loader removes a driver's devices as "stop" does. */
+static int umdevd_remove_device(void *host, const char *uuid,
+				driver_loader_removed done, void *arg)
+{
+	return device_sockets_stop(host, uuid, done, arg, NULL);
+}
+
+static void umdevd_driver_log(void *host, bool error, const char *msg)
+{
+	log_msg(error ? LOG_LEVEL_ERROR : LOG_LEVEL_INFO, "%s", msg);
+}
+
+static const struct driver_loader_host umdevd_driver_host = {
+	.remove_device = umdevd_remove_device,
+	.log = umdevd_driver_log,
+};
+
+int main(int argc, char **argv)
+{
+	struct umdevd_options opt = { 0 };
+	struct umdevd_signals sig = { .fd = -1 };
+	struct device_sockets_config dcfg = { 0 };
+	struct control_config ccfg = { 0 };
+	struct control_server *control = NULL;
+	struct device_sockets *devices = NULL;
+	struct driver_loader_config lcfg = { 0 };
+	struct driver_loader *drivers = NULL;
+	struct mdev_core *core = NULL;
+	struct event_loop *loop = NULL;
+	char runtime_dir[PATH_MAX], control_path[PATH_MAX];
+	int ret, status = 1;
+
+	if (umdevd_parse(argc, argv, &opt))
+		return 2;
+	log_set_level(opt.log_level);
+
+	ret = runtime_dir_resolve(opt.runtime_dir, runtime_dir,
+				  sizeof(runtime_dir));
+	if (ret) {
+		log_msg(LOG_LEVEL_ERROR,
+			"no runtime directory: use --runtime-dir or set UMDEV_RUNTIME_DIR or XDG_RUNTIME_DIR (%s)",
+			strerror(-ret));
+		return 1;
+	}
+	ret = runtime_dir_create(runtime_dir);
+	if (ret) {
+		log_msg(LOG_LEVEL_ERROR, "runtime directory %s: %s",
+			runtime_dir, strerror(-ret));
+		return 1;
+	}
+	ret = runtime_dir_socket_path(runtime_dir, RUNTIME_DIR_CONTROL_SOCKET,
+				      control_path, sizeof(control_path));
+	if (ret) {
+		log_msg(LOG_LEVEL_ERROR, "runtime directory %s: %s",
+			runtime_dir, strerror(-ret));
+		return 1;
+	}
+	if (umdevd_socket_in_use(control_path)) {
+		log_msg(LOG_LEVEL_ERROR, "another umdevd is serving %s",
+			control_path);
+		return 1;
+	}
+
+	loop = event_loop_new();
+	if (!loop) {
+		log_msg(LOG_LEVEL_ERROR, "epoll: %s", strerror(errno));
+		goto out;
+	}
+	ret = umdevd_signals_init(&sig, loop);
+	if (ret) {
+		log_msg(LOG_LEVEL_ERROR, "signals: %s", strerror(-ret));
+		goto out;
+	}
+	core = mdev_core_new(&event_loop_host_ops, loop);
+	if (!core) {
+		log_msg(LOG_LEVEL_ERROR, "mdev core: %s", strerror(errno));
+		goto out;
+	}
+	dcfg.core = core;
+	dcfg.loop = loop;
+	dcfg.runtime_dir = runtime_dir;
+	dcfg.remove_timeout_ms = opt.remove_timeout_ms;
+	devices = device_sockets_new(&dcfg);
+	if (!devices) {
+		log_msg(LOG_LEVEL_ERROR, "devices: %s", strerror(errno));
+		goto out;
+	}
+	lcfg.core = core;
+	lcfg.host = &umdevd_driver_host;
+	lcfg.host_data = devices;
+	lcfg.loop = &event_loop_host_ops;
+	lcfg.loop_data = loop;
+	drivers = driver_loader_new(&lcfg);
+	if (!drivers) {
+		log_msg(LOG_LEVEL_ERROR, "drivers: %s", strerror(errno));
+		goto out;
+	}
+	driver_loader_set_current(drivers);
+	/* The built-in mtty enters through the same ABI as loaded drivers. */
+	ret = driver_loader_add_builtin(drivers, &mtty_builtin_entry, NULL, 0);
+	if (ret)
+		goto out;
+	/* A refused driver is logged; the daemon serves the others. */
+	driver_loader_load_dir(drivers, opt.driver_dir);
+	ccfg.socket_path = control_path;
+	ccfg.loop = loop;
+	ccfg.core = core;
+	ccfg.devices = devices;
+	control = control_server_new(&ccfg);
+	if (!control) {
+		log_msg(LOG_LEVEL_ERROR, "control socket %s: %s", control_path,
+			strerror(errno));
+		goto out;
+	}
+
+	log_msg(LOG_LEVEL_INFO, "listening on %s (pid %d)", control_path,
+		(int)getpid());
+	printf("umdevd: ready\n");
+	fflush(stdout);
+
+	ret = event_loop_run(loop);
+	if (ret)
+		log_msg(LOG_LEVEL_ERROR, "event loop: %s", strerror(-ret));
+	else
+		status = 0;
+out:
+	/* Control first: nobody may start devices while they go away. */
+	control_server_free(control);
+	device_sockets_free(devices);
+	driver_loader_free(drivers);
+	if (core)
+		mdev_core_free(core);
+	if (sig.fd >= 0) {
+		event_loop_unwatch(loop, sig.fd);
+		close(sig.fd);
+	}
+	event_loop_free(loop);
+	if (!status)
+		log_msg(LOG_LEVEL_INFO, "stopped");
+	return status;
+}

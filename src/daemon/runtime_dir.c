@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * runtime_dir - resolve and create the runtime directory; build socket paths.
+ */
+#include "runtime_dir.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static int runtime_dir_copy(char *buf, size_t len, const char *a,
+			    const char *b)
+{
+	int n = snprintf(buf, len, "%s%s", a, b);
+
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int runtime_dir_resolve(const char *override, char *buf, size_t len)
+{
+	const char *env;
+
+	if (override && *override)
+		return runtime_dir_copy(buf, len, override, "");
+	env = getenv("UMDEV_RUNTIME_DIR");
+	if (env && *env)
+		return runtime_dir_copy(buf, len, env, "");
+	if (geteuid() == 0)
+		return runtime_dir_copy(buf, len, RUNTIME_DIR_DEFAULT_ROOT, "");
+	env = getenv("XDG_RUNTIME_DIR");
+	if (env && *env)
+		return runtime_dir_copy(buf, len, env, "/umdev");
+	return -ENOENT;
+}
+
+int runtime_dir_create(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -errno;
+	if (stat(dir, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	/* Sockets inside are protected by the directory: it must be ours. */
+	if (st.st_uid != geteuid())
+		return -EPERM;
+	if ((st.st_mode & 07777) != 0700 && chmod(dir, 0700) < 0)
+		return -errno;
+	return 0;
+}
+
+int runtime_dir_socket_path(const char *dir, const char *name, char *buf,
+			    size_t len)
+{
+	struct sockaddr_un sun;
+	int n = snprintf(buf, len, "%s/%s", dir, name);
+
+	if (n < 0 || (size_t)n >= len || (size_t)n >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int runtime_dir_device_socket(const char *dir, const char *uuid, char *buf,
+			      size_t len)
+{
+	char name[64];
+
+	if (!runtime_dir_uuid_valid(uuid))
+		return -EINVAL;
+	snprintf(name, sizeof(name), "%s.sock", uuid);
+	return runtime_dir_socket_path(dir, name, buf, len);
+}
+
+bool runtime_dir_uuid_valid(const char *s)
+{
+	size_t i;
+
+	if (!s || strlen(s) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!isxdigit((unsigned char)s[i])) {
+			return false;
+		}
+	}
+	return true;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * runtime_dir - where umdevd keeps its sockets, shared by umdevd and
+ * umdevctl so that both resolve the same directory the same way.
+ */
+#ifndef UMDEV_DAEMON_RUNTIME_DIR_H
+#define UMDEV_DAEMON_RUNTIME_DIR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define RUNTIME_DIR_CONTROL_SOCKET "control.sock"
+#define RUNTIME_DIR_DEFAULT_ROOT "/run/umdev"
+
+/**
+ * runtime_dir_resolve() - the runtime directory: @override if not NULL,
+ * else $UMDEV_RUNTIME_DIR, else /run/umdev for root, else
+ * $XDG_RUNTIME_DIR/umdev.
+ * Return: 0; -ENOENT when no rule applies (not root and no
+ * $XDG_RUNTIME_DIR); -ENAMETOOLONG when it does not fit @len.
+ */
+int runtime_dir_resolve(const char *override, char *buf, size_t len);
+
+/**
+ * runtime_dir_create() - create @dir (its parent must exist) with mode
+ * 0700, or accept an existing directory owned by us and tighten it to 0700.
+ * Return: 0; -ENOTDIR if @dir is not a directory; -EPERM if another user
+ * owns it; or the -errno of mkdir/chmod.
+ */
+int runtime_dir_create(const char *dir);
+
+/**
+ * runtime_dir_socket_path() - "<dir>/<name>" for a UNIX socket.
+ * Return: 0; -ENAMETOOLONG if it does not fit @len or sun_path.
+ */
+int runtime_dir_socket_path(const char *dir, const char *name, char *buf,
+			    size_t len);
+
+/**
+ * runtime_dir_device_socket() - "<dir>/<uuid>.sock".
+ * Return: as runtime_dir_socket_path().
+ */
+int runtime_dir_device_socket(const char *dir, const char *uuid, char *buf,
+			      size_t len);
+
+/**
+ * runtime_dir_uuid_valid() - true if @s is exactly a 36-character UUID
+ * string (8-4-4-4-12 hex digits), so that it is safe as a file name.
+ */
+bool runtime_dir_uuid_valid(const char *s);
+
+#endif

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mtty driver: registration, probe/remove with port accounting, and the
+ * migration helpers.  Like the kernel sample, 24 ports are shared by all
+ * devices of a parent; an mtty-2 device takes two of them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "mtty_driver.h"
+#include "mtty_state.h"
+
+static const struct mtty_type_info mtty_one_port = { .nr_ports = 1 };
+static const struct mtty_type_info mtty_two_ports = { .nr_ports = 2 };
+
+static const struct mdev_type_desc mtty_types[] = {
+	{
+		.name = "1",
+		.pretty_name = "Single port serial",
+		.device_api = "vfio-pci",
+		.driver_data = &mtty_one_port,
+	},
+	{
+		.name = "2",
+		.pretty_name = "Dual port serial",
+		.device_api = "vfio-pci",
+		.driver_data = &mtty_two_ports,
+	},
+};
+
+static unsigned int mtty_type_ports(struct mdev_type *type)
+{
+	const struct mtty_type_info *info = mdev_type_get_data(type);
+
+	return info->nr_ports;
+}
+
+static unsigned int mtty_get_available(struct mdev_type *type)
+{
+	struct mtty_parent *parent =
+		mdev_parent_get_data(mdev_type_parent(type));
+
+	return parent->free_ports / mtty_type_ports(type);
+}
+
+static void mtty_timer_fn(void *arg)
+{
+	struct mtty_port_timer *t = arg;
+
+	mtty_model_timer_expired(&t->state->model, t->port);
+}
+
+static void mtty_state_free(struct mdev_state *state)
+{
+	unsigned int i;
+
+	for (i = 0; i < MTTY_MAX_PORTS; i++)
+		mdev_timer_free(state->timers[i].timer);
+	if (state->intx_fd >= 0)
+		close(state->intx_fd);
+	if (state->msi_fd >= 0)
+		close(state->msi_fd);
+	if (state->req_fd >= 0)
+		close(state->req_fd);
+	free(state);
+}
+
+/* Bind a new device: take its ports, build its state and model. */
+static int mtty_probe(struct mdev_device *mdev)
+{
+	struct mtty_parent *parent = mdev_parent_get_data(mdev_parent_of(mdev));
+	unsigned int nr_ports = mtty_type_ports(mdev_type_of(mdev));
+	struct mdev_state *state;
+	unsigned int i;
+	int ret;
+
+	if (parent->free_ports < nr_ports)
+		return -EUSERS;
+	state = calloc(1, sizeof(*state));
+	if (!state)
+		return -ENOMEM;
+	state->mdev = mdev;
+	state->parent = parent;
+	state->nr_ports = nr_ports;
+	state->intx_fd = -1;
+	state->msi_fd = -1;
+	state->req_fd = -1;
+	/* Timers first: the model cancels them when it initialises. */
+	for (i = 0; i < nr_ports; i++) {
+		state->timers[i].state = state;
+		state->timers[i].port = i;
+		state->timers[i].timer =
+			mdev_timer_new(mdev, mtty_timer_fn, &state->timers[i]);
+		if (!state->timers[i].timer) {
+			ret = -errno;
+			mtty_state_free(state);
+			return ret;
+		}
+	}
+	ret = mtty_model_init(&state->model, nr_ports, &mtty_model_host, state);
+	if (ret) {
+		mtty_state_free(state);
+		return ret;
+	}
+	parent->free_ports -= nr_ports;
+	mdev_set_drvdata(mdev, state);
+	return 0;
+}
+
+static void mtty_remove(struct mdev_device *mdev)
+{
+	struct mdev_state *state = mdev_get_drvdata(mdev);
+
+	state->parent->free_ports += state->nr_ports;
+	mdev_set_drvdata(mdev, NULL);
+	mtty_state_free(state);
+}
+
+static void mtty_release_parent(struct mdev_parent *parent)
+{
+	free(mdev_parent_get_data(parent));
+}
+
+static const struct mdev_driver mtty_driver = {
+	.name = MTTY_DRIVER_NAME,
+	.device_ops = &mtty_device_ops,
+	.probe = mtty_probe,
+	.remove = mtty_remove,
+	.get_available = mtty_get_available,
+	.release_parent = mtty_release_parent,
+};
+
+/**
+ * mtty_driver_register() - register parent "mtty" (types mtty-1, mtty-2,
+ * 24 shared ports) on @core.
+ * Return: 0; -EEXIST if @core has a parent "mtty"; -ENOMEM.
+ */
+int mtty_driver_register(struct mdev_core *core)
+{
+	struct mtty_parent *parent = calloc(1, sizeof(*parent));
+	int ret;
+
+	if (!parent)
+		return -ENOMEM;
+	parent->free_ports = MTTY_DRIVER_TOTAL_PORTS;
+	ret = mdev_register_parent(core, MTTY_DRIVER_NAME, &mtty_driver,
+				   mtty_types,
+				   sizeof(mtty_types) / sizeof(mtty_types[0]),
+				   parent, NULL);
+	if (ret)
+		free(parent);
+	return ret;
+}
+
+/**
+ * mtty_driver_init() - the entry point's init: register parent "mtty".
+ * Return: 0, -EEXIST or -ENOMEM.
+ */
+int mtty_driver_init(struct mdev_core *core, void **priv)
+{
+	return mtty_driver_register(core);
+}
+
+/** mtty_driver_exit() - unregister parent "mtty" (release_parent frees). */
+void mtty_driver_exit(struct mdev_core *core, void *priv)
+{
+	struct mdev_parent *parent = mdev_core_find_parent(core,
+							   MTTY_DRIVER_NAME);
+
+	if (parent && mdev_parent_driver(parent) == &mtty_driver)
+		mdev_unregister_parent(parent);
+}
+
+const struct umdev_driver_entry mtty_builtin_entry = {
+	.abi_major = UMDEV_DRIVER_ABI_MAJOR,
+	.abi_minor = UMDEV_DRIVER_ABI_MINOR,
+	.name = MTTY_DRIVER_NAME,
+	.init = mtty_driver_init,
+	.exit = mtty_driver_exit,
+};
+
+size_t mtty_driver_migration_size(struct mdev_device *mdev)
+{
+	struct mdev_state *state = mdev_get_drvdata(mdev);
+
+	return mtty_model_migration_size(&state->model);
+}
+
+/**
+ * mtty_driver_save() - @mdev's state as the model's migration stream.
+ * Return: bytes written, or -ENOSPC if @len is too small.
+ */
+int mtty_driver_save(struct mdev_device *mdev, void *buf, size_t len)
+{
+	struct mdev_state *state = mdev_get_drvdata(mdev);
+
+	return (int)mtty_model_save(&state->model, buf, len);
+}
+
+/**
+ * mtty_driver_restore() - load a stream from mtty_driver_save(); on
+ * refusal the device is untouched and *@why says why.
+ * Return: 0, -EINVAL or -EPROTONOSUPPORT (see mtty_model_restore()).
+ */
+int mtty_driver_restore(struct mdev_device *mdev, const void *buf, size_t len,
+			const char **why)
+{
+	struct mdev_state *state = mdev_get_drvdata(mdev);
+
+	return mtty_model_restore(&state->model, buf, len, why);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vfio-user server: serves one mdev over one UNIX socket, one client at a
+ * time, inside the daemon's event loop.  It owns no device knowledge: every
+ * request becomes a call of the device's struct umdev_device_ops.
+ */
+#ifndef UMDEV_VFIO_USER_SERVER_H
+#define UMDEV_VFIO_USER_SERVER_H
+
+#include <stdint.h>
+#include <umdev/mdev.h>
+
+/* The event loop the server lives in (implemented by the daemon). */
+struct vu_loop_ops {
+	/* Watch @fd for @events (EPOLLIN/EPOLLOUT...); call cb(arg, revents). */
+	int (*watch)(void *loop, int fd, uint32_t events,
+		     void (*cb)(void *arg, uint32_t revents), void *arg);
+	/* Change the events watched on @fd. */
+	int (*modify)(void *loop, int fd, uint32_t events);
+	/* Stop watching @fd (before it is closed). */
+	void (*unwatch)(void *loop, int fd);
+};
+
+struct vu_server;
+
+struct vu_server_config {
+	const char *socket_path; /* created 0600; an existing file is replaced */
+	struct mdev_device *mdev;
+	const struct vu_loop_ops *loop;
+	void *loop_data;
+	/* Called after a client has gone (closed, killed or dropped). */
+	void (*on_disconnect)(void *arg, struct vu_server *server);
+	void *cb_arg;
+};
+
+/**
+ * vu_server_new() - bind and listen on cfg->socket_path, watch it in the loop.
+ * Peers are checked with SO_PEERCRED: same uid as the daemon, or root.
+ * Return: the server, or NULL with errno set.
+ */
+struct vu_server *vu_server_new(const struct vu_server_config *cfg);
+
+/** vu_server_has_client() - true while a client is connected. */
+int vu_server_has_client(const struct vu_server *server);
+
+/** vu_server_disconnect() - drop the current client (if any), now. */
+void vu_server_disconnect(struct vu_server *server);
+
+/** vu_server_free() - disconnect, stop listening, unlink the socket. */
+void vu_server_free(struct vu_server *server);
+
+#endif

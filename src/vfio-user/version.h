@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vfio-user VERSION negotiation: the JSON capability object, parsed and
+ * produced with json-c.  Shared by the server and the client library.
+ */
+#ifndef UMDEV_VFIO_USER_VERSION_H
+#define UMDEV_VFIO_USER_VERSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vu_caps {
+	uint32_t max_msg_fds;
+	uint32_t max_data_xfer_size;
+	uint64_t pgsizes;
+	uint32_t max_dma_maps;
+	bool write_multiple;
+	bool migration; /* a "migration" object was present */
+};
+
+/** vu_caps_defaults() - the values the spec assumes when a key is absent. */
+void vu_caps_defaults(struct vu_caps *caps);
+
+/**
+ * vu_version_parse() - parse a VERSION payload (request or reply).
+ * @payload/@len: u16 major, u16 minor, then optional NUL-terminated JSON
+ * @why: out: a short reason on failure, for the log
+ * Absent keys keep their defaults; unknown keys are ignored.
+ * Return: 0; -EINVAL for a short payload, a missing or early NUL, bad or
+ * trailing JSON, a non-object "capabilities", a wrong-typed or
+ * out-of-range value.
+ */
+int vu_version_parse(const void *payload, size_t len, uint16_t *major,
+		     uint16_t *minor, struct vu_caps *caps, const char **why);
+
+/**
+ * vu_version_format() - write a VERSION payload for @caps into @buf.
+ * write_multiple is included only when true; migration never.
+ * Return: payload bytes (NUL included); -ENOSPC if @cap is too small.
+ */
+int vu_version_format(uint16_t major, uint16_t minor,
+		      const struct vu_caps *caps, void *buf, size_t cap);
+
+/**
+ * vu_version_negotiate() - the server's answer to a client's VERSION.
+ * @payload/@len: the client's VERSION payload
+ * @ours: what the server supports
+ * @agreed: out: what both sides will use (also what the reply carries)
+ * @minor: out: the minor for the reply
+ * Return: 0; -EINVAL (see vu_version_parse(), or major != 0).
+ */
+int vu_version_negotiate(const void *payload, size_t len,
+			 const struct vu_caps *ours, struct vu_caps *agreed,
+			 uint16_t *minor, const char **why);
+
+#endif

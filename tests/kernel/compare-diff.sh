@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Compare the scenario step lines of umdev_mtty (differential mode) with the
+# kernel's own mtty sample, step by step.  Every difference must match a
+# pattern in KNOWN (lines "PATTERN -> ID", PATTERN a shell glob on
+# "SCENARIO:LINE: STEP") whose ID is a deviation documented in DEVIATIONS
+# (docs/deviations.md, IDs like D03).
+# Usage: compare-diff.sh RESULTS KNOWN DEVIATIONS
+# RESULTS holds lines "S diff STEPLINE" (umdev) and "S ref STEPLINE".
+# Exit 0 when every difference is covered; prints each difference.
+set -uo pipefail
+
+results=$1
+known=$2
+deviations=$3
+
+steps() { # TAG -> "KEY<TAB>VALUE" lines
+	sed -n "s/^S $1 \\([a-z0-9_-]*:[0-9]*: .*\\)\$/\\1/p" "$results" |
+		awk '{ i = index($0, " = ");
+		       if (i) print substr($0, 1, i - 1) "\t" substr($0, i + 3) }'
+}
+
+umdev=$(mktemp)
+ref=$(mktemp)
+trap 'rm -f "$umdev" "$ref"' EXIT
+steps diff | sort -t$'\t' -k1,1 >"$umdev"
+steps ref | sort -t$'\t' -k1,1 >"$ref"
+
+if [ ! -s "$ref" ] || [ ! -s "$umdev" ]; then
+	echo "no step lines from $([ -s "$ref" ] || echo "the reference ")$([ -s "$umdev" ] || echo "umdev")"
+	exit 1
+fi
+
+# Patterns and IDs.
+declare -a pat id
+while IFS= read -r line; do
+	line=${line%%#*}
+	[[ "$line" == *" -> "* ]] || continue
+	p=${line%% -> *}
+	i=${line##* -> }
+	p=$(echo "$p" | sed 's/[[:space:]]*$//')
+	i=$(echo "$i" | tr -d '[:space:]')
+	pat+=("$p")
+	id+=("$i")
+done <"$known"
+
+documented() { [ -f "$deviations" ] && grep -qwE "$1" "$deviations"; }
+
+diffs=0
+bad=0
+declare -A used
+while IFS=$'\t' read -r key uval rval; do
+	[ "$uval" = "$rval" ] && continue
+	diffs=$((diffs + 1))
+	match=""
+	for k in "${!pat[@]}"; do
+		# shellcheck disable=SC2053
+		if [[ "$key" == ${pat[$k]} ]]; then
+			match=${id[$k]}
+			used[$k]=1
+			break
+		fi
+	done
+	if [ -z "$match" ]; then
+		echo "UNMAPPED  $key: umdev '$uval' kernel '$rval'"
+		bad=$((bad + 1))
+	elif ! documented "$match"; then
+		echo "UNDOCUMENTED $match  $key: umdev '$uval' kernel '$rval'"
+		bad=$((bad + 1))
+	else
+		echo "$match  $key: umdev '$uval' kernel '$rval'"
+	fi
+done < <(join -t$'\t' -a1 -a2 -e '(missing)' -o 0,1.2,2.2 "$umdev" "$ref")
+
+for k in "${!pat[@]}"; do
+	[ -n "${used[$k]:-}" ] || echo "unused pattern: ${pat[$k]} -> ${id[$k]}"
+done
+echo "$diffs differences, $bad not covered by a documented deviation"
+[ "$bad" -eq 0 ]
