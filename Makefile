@@ -9,7 +9,7 @@ ASAN_BUILD ?= build-asan
 PREFIX ?= /usr/local
 MESON_OPTS ?= -Dwerror=true
 
-.PHONY: all build bootstrap demo check check-kernel install clean fuzz
+.PHONY: all build bootstrap demo check check-kernel bench install clean fuzz
 
 all: build
 
@@ -41,6 +41,11 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	@scripts/bootstrap fuzz
 	$(MAKE) -C fuzz O=$(abspath $(BUILD))/fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) run
+
+bench:
+	@scripts/bootstrap bench
+	@$(MAKE) --no-print-directory build
+	@bench/run $(BUILD)
 
 install: build
 	meson configure $(BUILD) -Dprefix=$(PREFIX) >/dev/null

@@ -32,12 +32,18 @@ struct bench_series {
 	uint64_t *ns;
 	size_t n, cap;
 	uint64_t total_ns; /* wall time over all iterations */
+	/* Wall time and iterations of each interleaved block. */
+	uint64_t *block_ns;
+	size_t *block_n;
+	size_t nr_blocks, cap_blocks;
 };
 
 struct bench_summary {
 	size_t n;
 	double median, p99, mean; /* ns */
 	double total_s;
+	/* Iterations per second: median over blocks, and overall. */
+	double block_rate, rate;
 };
 
 int bench_series_init(struct bench_series *s, const char *name, size_t cap);
@@ -56,13 +62,23 @@ int bench_write_quantiles(const struct bench_series *s, const char *dir);
  */
 typedef int64_t (*bench_iter_fn)(void *ctx, uint64_t i);
 
+/* One series of an interleaved run. */
+struct bench_arm {
+	bench_iter_fn fn;
+	void *ctx;
+	struct bench_series *s;
+};
+
 /*
- * Run @warmup untimed iterations of each, then @iters of each, alternating
- * blocks of BENCH_BLOCK between @target and @floor.  0 or -errno.
+ * Run @warmup untimed iterations of each arm, then @iters of each,
+ * round-robin in blocks of BENCH_BLOCK.  0 or -errno.
  */
-int bench_interleave(bench_iter_fn target, void *tctx,
-		     struct bench_series *ts, bench_iter_fn floor, void *fctx,
-		     struct bench_series *fs, size_t iters, size_t warmup);
+int bench_interleave_arms(const struct bench_arm *arms, size_t nr, size_t iters,
+			  size_t warmup);
+/* The common case: a target and its floor. */
+int bench_interleave(bench_iter_fn target, void *tctx, struct bench_series *ts,
+		     bench_iter_fn floor, void *fctx, struct bench_series *fs,
+		     size_t iters, size_t warmup);
 
 /* Read/write exactly @len bytes on a blocking fd.  0 or -errno. */
 int bench_read_full(int fd, void *buf, size_t len);
@@ -107,6 +123,11 @@ int bench_peer_burst(struct bench_peer *p, size_t first, size_t req,
  * then writes p->fd2.
  */
 int bench_peer_eventfd(struct bench_peer *p);
+/*
+ * Socket-then-eventfd peer: reads @req bytes from the socket p->fd, then
+ * writes eventfd p->fd2 (the path of a posted write that raises an IRQ).
+ */
+int bench_peer_sock_eventfd(struct bench_peer *p, size_t req);
 void bench_peer_stop(struct bench_peer *p);
 /* CPU for the peers (as umdevd's), or -1 to let the scheduler choose. */
 extern int bench_peer_cpu;

@@ -95,14 +95,43 @@ static void bench_burst_loop(int fd, const size_t *arg)
 			break;
 }
 
-int bench_peer_burst(struct bench_peer *p, size_t first, size_t req,
-		     size_t rep)
+int bench_peer_burst(struct bench_peer *p, size_t first, size_t req, size_t rep)
 {
 	size_t arg[3] = { first, req, rep };
 
 	if (first > 8192 || req > 8192 || rep > 8192)
 		return -EINVAL;
 	return bench_peer_fork_socket(p, bench_burst_loop, arg);
+}
+
+static void bench_sock_eventfd_loop(int fd, const size_t *arg)
+{
+	uint8_t req[4096];
+	uint64_t one = 1;
+
+	while (!bench_read_full(fd, req, arg[0]))
+		if (write((int)arg[1], &one, sizeof(one)) != sizeof(one))
+			break;
+}
+
+int bench_peer_sock_eventfd(struct bench_peer *p, size_t req)
+{
+	size_t arg[2] = { req, 0 };
+	int efd, ret;
+
+	if (req > 4096)
+		return -EINVAL;
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (efd < 0)
+		return -errno;
+	arg[1] = (size_t)efd;
+	ret = bench_peer_fork_socket(p, bench_sock_eventfd_loop, arg);
+	if (ret) {
+		close(efd);
+		return ret;
+	}
+	p->fd2 = efd;
+	return 0;
 }
 
 int bench_peer_eventfd(struct bench_peer *p)

@@ -73,8 +73,8 @@ static int null_set_irqs(struct mdev_device *mdev,
 	return -EINVAL;
 }
 
-static long null_read(struct mdev_device *mdev, uint32_t index,
-		      uint64_t offset, void *buf, uint32_t count)
+static long null_read(struct mdev_device *mdev, uint32_t index, uint64_t offset,
+		      void *buf, uint32_t count)
 {
 	memset(buf, 0, count);
 	return count;
@@ -227,8 +227,7 @@ static int64_t bench_scale_core_cycle(void *ctx, uint64_t i)
 
 	bench_uuid(uuid, 3 * SCALE_MAX + (unsigned int)(i % 4096));
 	t0 = bench_now_ns();
-	ret = mdev_core_create(s->core, uuid, "benchnull", "benchnull-1",
-			       NULL);
+	ret = mdev_core_create(s->core, uuid, "benchnull", "benchnull-1", NULL);
 	if (!ret)
 		ret = mdev_core_remove(s->core, uuid);
 	if (ret < 0)
@@ -279,7 +278,8 @@ int bench_scale(const struct bench_opts *o)
 	/* One listening socket per device: raise the soft limit. */
 	getrlimit(RLIMIT_NOFILE, &rl);
 	rl.rlim_cur = rl.rlim_max;
-	if (rl.rlim_cur < SCALE_MAX + 256 || setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+	if (rl.rlim_cur < SCALE_MAX + 256 ||
+	    setrlimit(RLIMIT_NOFILE, &rl) < 0) {
 		fprintf(stderr, "umdev-bench: scale: RLIMIT_NOFILE %llu: %s\n",
 			(unsigned long long)rl.rlim_cur, strerror(errno));
 		return -EMFILE;
@@ -358,7 +358,8 @@ int bench_scale(const struct bench_opts *o)
 		snprintf(path, sizeof(path), "%s/scale.dat", o->out);
 		f = fopen(path, "w");
 		if (f) {
-			fprintf(f, "# devices median_us p99_us core_median_us core_p99_us\n");
+			fprintf(f,
+				"# devices median_us p99_us core_median_us core_p99_us\n");
 			for (lv = 0; lv < 3; lv++)
 				fprintf(f, "%u %.3f %.3f %.3f %.3f\n",
 					bench_levels[lv], cs[lv].median / 1e3,

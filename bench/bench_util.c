@@ -16,8 +16,13 @@ int bench_series_init(struct bench_series *s, const char *name, size_t cap)
 	memset(s, 0, sizeof(*s));
 	s->name = name;
 	s->ns = calloc(cap ? cap : 1, sizeof(*s->ns));
-	if (!s->ns)
+	s->cap_blocks = cap / BENCH_BLOCK + 2;
+	s->block_ns = calloc(s->cap_blocks, sizeof(*s->block_ns));
+	s->block_n = calloc(s->cap_blocks, sizeof(*s->block_n));
+	if (!s->ns || !s->block_ns || !s->block_n) {
+		bench_series_free(s);
 		return -ENOMEM;
+	}
 	s->cap = cap;
 	return 0;
 }
@@ -25,7 +30,11 @@ int bench_series_init(struct bench_series *s, const char *name, size_t cap)
 void bench_series_free(struct bench_series *s)
 {
 	free(s->ns);
+	free(s->block_ns);
+	free(s->block_n);
 	s->ns = NULL;
+	s->block_ns = NULL;
+	s->block_n = NULL;
 	s->n = s->cap = 0;
 }
 
@@ -47,10 +56,29 @@ static double bench_quantile(const struct bench_series *s, double q)
 	return (double)s->ns[i];
 }
 
+static int bench_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 void bench_summarise(struct bench_series *s, struct bench_summary *out)
 {
-	double sum = 0;
+	double sum = 0, *rates;
 	size_t i;
+
+	out->block_rate = 0;
+	rates = calloc(s->nr_blocks + 1, sizeof(*rates));
+	if (rates && s->nr_blocks) {
+		for (i = 0; i < s->nr_blocks; i++)
+			rates[i] = (double)s->block_n[i] * 1e9 /
+				   (double)s->block_ns[i];
+		qsort(rates, s->nr_blocks, sizeof(*rates), bench_cmp_double);
+		out->block_rate = rates[s->nr_blocks / 2];
+	}
+	free(rates);
+	out->rate = s->total_ns ? (double)s->n * 1e9 / (double)s->total_ns : 0;
 
 	qsort(s->ns, s->n, sizeof(*s->ns), bench_cmp_u64);
 	for (i = 0; i < s->n; i++)
@@ -83,8 +111,8 @@ int bench_write_quantiles(const struct bench_series *s, const char *dir)
 	return 0;
 }
 
-static int bench_run_block(bench_iter_fn fn, void *ctx,
-			   struct bench_series *s, size_t n, bool keep)
+static int bench_run_block(bench_iter_fn fn, void *ctx, struct bench_series *s,
+			   size_t n, bool keep)
 {
 	uint64_t t0 = bench_now_ns();
 	size_t i;
@@ -97,31 +125,49 @@ static int bench_run_block(bench_iter_fn fn, void *ctx,
 		if (keep && s->n < s->cap)
 			s->ns[s->n++] = (uint64_t)ns;
 	}
-	if (keep)
-		s->total_ns += bench_now_ns() - t0;
+	if (keep) {
+		uint64_t dt = bench_now_ns() - t0;
+
+		s->total_ns += dt;
+		if (s->nr_blocks < s->cap_blocks && dt) {
+			s->block_ns[s->nr_blocks] = dt;
+			s->block_n[s->nr_blocks++] = n;
+		}
+	}
 	return 0;
 }
 
-int bench_interleave(bench_iter_fn target, void *tctx,
-		     struct bench_series *ts, bench_iter_fn floor, void *fctx,
-		     struct bench_series *fs, size_t iters, size_t warmup)
+int bench_interleave_arms(const struct bench_arm *arms, size_t nr, size_t iters,
+			  size_t warmup)
 {
-	size_t done = 0;
-	int ret;
+	size_t done = 0, a;
+	int ret = 0;
 
-	ret = bench_run_block(target, tctx, ts, warmup, false);
-	if (!ret)
-		ret = bench_run_block(floor, fctx, fs, warmup, false);
+	for (a = 0; a < nr && !ret; a++)
+		ret = bench_run_block(arms[a].fn, arms[a].ctx, arms[a].s,
+				      warmup, false);
 	while (!ret && done < iters) {
 		size_t n = iters - done < BENCH_BLOCK ? iters - done :
 							BENCH_BLOCK;
 
-		ret = bench_run_block(floor, fctx, fs, n, true);
-		if (!ret)
-			ret = bench_run_block(target, tctx, ts, n, true);
+		for (a = 0; a < nr && !ret; a++)
+			ret = bench_run_block(arms[a].fn, arms[a].ctx,
+					      arms[a].s, n, true);
 		done += n;
 	}
 	return ret;
+}
+
+int bench_interleave(bench_iter_fn target, void *tctx, struct bench_series *ts,
+		     bench_iter_fn floor, void *fctx, struct bench_series *fs,
+		     size_t iters, size_t warmup)
+{
+	const struct bench_arm arms[] = {
+		{ floor, fctx, fs },
+		{ target, tctx, ts },
+	};
+
+	return bench_interleave_arms(arms, 2, iters, warmup);
 }
 
 int bench_read_full(int fd, void *buf, size_t len)

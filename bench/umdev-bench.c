@@ -41,7 +41,8 @@ int main(int argc, char **argv)
 	};
 	int c, i, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "n:s:o:S:c:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:s:o:S:c:", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'n':
 			o.iters = strtoul(optarg, NULL, 10);
@@ -71,7 +72,8 @@ int main(int argc, char **argv)
 		const char *fig = argv[i];
 
 		if (strcmp(fig, "scale") && !o.socket) {
-			fprintf(stderr, "umdev-bench: %s needs --socket\n", fig);
+			fprintf(stderr, "umdev-bench: %s needs --socket\n",
+				fig);
 			return 2;
 		}
 		if (!strcmp(fig, "region")) {

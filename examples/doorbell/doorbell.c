@@ -346,8 +346,8 @@ static int doorbell_init(struct mdev_core *core, void **priv)
 
 static void doorbell_exit(struct mdev_core *core, void *priv)
 {
-	struct mdev_parent *parent = mdev_core_find_parent(core,
-							   DOORBELL_PARENT);
+	struct mdev_parent *parent =
+		mdev_core_find_parent(core, DOORBELL_PARENT);
 
 	if (parent)
 		mdev_unregister_parent(parent);

@@ -68,14 +68,23 @@ struct umdev_driver_entry {
  * Use once per shared object; it stays visible when the driver is built
  * with -fvisibility=hidden.
  */
-#define UMDEV_DRIVER_DEFINE(name_, init_, exit_)                      \
+#define UMDEV_DRIVER_DEFINE(name_, init_, exit_)                            \
 	UMDEV_EXPORT const struct umdev_driver_entry umdev_driver_entry = { \
-		.abi_major = UMDEV_DRIVER_ABI_MAJOR,                  \
-		.abi_minor = UMDEV_DRIVER_ABI_MINOR,                  \
-		.name = (name_),                                      \
-		.init = (init_),                                      \
-		.exit = (exit_),                                      \
+		.abi_major = UMDEV_DRIVER_ABI_MAJOR,                        \
+		.abi_minor = UMDEV_DRIVER_ABI_MINOR,                        \
+		.name = (name_),                                            \
+		.init = (init_),                                            \
+		.exit = (exit_),                                            \
 	}
+
+UMDEV_ABI_BEGIN
+/**
+ * umdev_driver_abi_check() - can this libumdev serve a driver with @entry?
+ * Return: 0; -EINVAL for NULL; -EPROTONOSUPPORT if @entry->abi_major is
+ * not UMDEV_DRIVER_ABI_MAJOR.  umdevd refuses such a driver.
+ */
+int umdev_driver_abi_check(const struct umdev_driver_entry *entry);
+UMDEV_ABI_END
 
 #ifdef __cplusplus
 }

@@ -99,7 +99,8 @@ static int cli_print_config(struct umdev_client *c)
 		printf("  ");
 		for (j = 0; j < 16; j++)
 			putchar(cfg[i + j] >= 0x20 && cfg[i + j] < 0x7f ?
-					cfg[i + j] : '.');
+					cfg[i + j] :
+					'.');
 		putchar('\n');
 	}
 	return CLI_EXIT_OK;

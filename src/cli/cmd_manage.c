@@ -15,9 +15,11 @@
 enum { CLI_OPT_RUNTIME_DIR = 0x100, CLI_OPT_DUMPJSON };
 
 /* Options every verb accepts. */
-#define CLI_COMMON_OPTIONS                                                 \
-	{ "runtime-dir", required_argument, NULL, CLI_OPT_RUNTIME_DIR },   \
-	{ "help", no_argument, NULL, 'h' }
+#define CLI_COMMON_OPTIONS                                               \
+	{ "runtime-dir", required_argument, NULL, CLI_OPT_RUNTIME_DIR }, \
+	{                                                                \
+		"help", no_argument, NULL, 'h'                           \
+	}
 
 static const char *cli_get_string(json_object *obj, const char *key)
 {
@@ -56,8 +58,9 @@ static void cli_print_json(json_object *top)
 	/* mdevctl prints [] when there is nothing, else one object. */
 	if (json_object_object_length(top))
 		json_object_array_add(out, json_object_get(top));
-	printf("%s\n", json_object_to_json_string_ext(out,
-			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+	printf("%s\n",
+	       json_object_to_json_string_ext(
+		       out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
 	json_object_put(out);
 }
 
@@ -86,14 +89,16 @@ static int cli_parse_dumpjson(struct cli_ctx *ctx, int argc, char **argv,
 			ctx->runtime_override = optarg;
 			break;
 		default:
-			cli_usage_simple(argv[0], "[--dumpjson] [--runtime-dir DIR]");
+			cli_usage_simple(argv[0],
+					 "[--dumpjson] [--runtime-dir DIR]");
 			if (c == 'h')
 				exit(CLI_EXIT_OK);
 			return -CLI_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		cli_error("%s: unexpected argument '%s'", argv[0], argv[optind]);
+		cli_error("%s: unexpected argument '%s'", argv[0],
+			  argv[optind]);
 		return -CLI_EXIT_USAGE;
 	}
 	return 0;
@@ -140,10 +145,13 @@ int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		attrs = json_object_new_object();
 		json_object_object_add(attrs, "available_instances",
-			json_object_new_int(cli_get_int(t, "available_instances")));
+				       json_object_new_int(cli_get_int(
+					       t, "available_instances")));
 		json_object_object_add(attrs, "device_api",
-			json_object_new_string(cli_get_string(t, "device_api")));
-		json_object_object_add(attrs, "name",
+				       json_object_new_string(cli_get_string(
+					       t, "device_api")));
+		json_object_object_add(
+			attrs, "name",
 			json_object_new_string(cli_get_string(t, "name")));
 		if (desc)
 			json_object_object_add(attrs, "description",
@@ -188,11 +196,13 @@ int cli_cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 			       cli_get_string(d, "parent"),
 			       cli_get_string(d, "type"),
 			       json_object_get_boolean(client) ?
-				       " (client attached)" : "");
+				       " (client attached)" :
+				       "");
 			continue;
 		}
 		attrs = json_object_new_object();
-		json_object_object_add(attrs, "mdev_type",
+		json_object_object_add(
+			attrs, "mdev_type",
 			json_object_new_string(cli_get_string(d, "type")));
 		json_object_object_add(attrs, "start",
 				       json_object_new_string("manual"));

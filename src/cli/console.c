@@ -36,14 +36,12 @@ struct console {
 	struct termios saved;
 };
 
-static int console_reg_read(struct console *con, unsigned int reg,
-			    uint8_t *val)
+static int console_reg_read(struct console *con, unsigned int reg, uint8_t *val)
 {
 	return umdev_client_read8(con->client, con->bar, reg, val);
 }
 
-static int console_reg_write(struct console *con, unsigned int reg,
-			     uint8_t val)
+static int console_reg_write(struct console *con, unsigned int reg, uint8_t val)
 {
 	return umdev_client_write8(con->client, con->bar, reg, val);
 }
@@ -57,11 +55,10 @@ static int console_setup(struct console *con)
 	if (con->irq_fd < 0)
 		return -errno;
 	fd = con->irq_fd;
-	ret = umdev_client_set_irqs(con->client,
-				    VFIO_IRQ_SET_DATA_EVENTFD |
-					    VFIO_IRQ_SET_ACTION_TRIGGER,
-				    VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &fd, 1,
-				    NULL, 0);
+	ret = umdev_client_set_irqs(
+		con->client,
+		VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+		VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &fd, 1, NULL, 0);
 	if (ret)
 		return ret;
 	/* 115200 8N1, FIFO on and empty, trigger 1, RX interrupt enabled. */
@@ -73,11 +70,10 @@ static int console_setup(struct console *con)
 	if (!ret)
 		ret = console_reg_write(con, UART_LCR, 0x03);
 	if (!ret)
-		ret = console_reg_write(con, UART_FCR,
-					UART_FCR_ENABLE_FIFO |
-						UART_FCR_CLEAR_RCVR |
-						UART_FCR_CLEAR_XMIT |
-						UART_FCR_TRIGGER_1);
+		ret = console_reg_write(
+			con, UART_FCR,
+			UART_FCR_ENABLE_FIFO | UART_FCR_CLEAR_RCVR |
+				UART_FCR_CLEAR_XMIT | UART_FCR_TRIGGER_1);
 	if (!ret)
 		ret = console_reg_write(con, UART_MCR,
 					UART_MCR_DTR | UART_MCR_RTS |
@@ -131,14 +127,13 @@ static int console_interrupt(struct console *con)
 		if (ret)
 			return ret;
 	}
-	return umdev_client_set_irqs(con->client,
-				     VFIO_IRQ_SET_DATA_NONE |
-					     VFIO_IRQ_SET_ACTION_UNMASK,
-				     VFIO_PCI_INTX_IRQ_INDEX, 0, 1, NULL, 0,
-				     NULL, 0);
+	return umdev_client_set_irqs(
+		con->client,
+		VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
+		VFIO_PCI_INTX_IRQ_INDEX, 0, 1, NULL, 0, NULL, 0);
 }
 
-/* Returns 1 when the user asked to leave. */
+/* Send what stdin has; *@eof at its end or at Ctrl-]. */
 static int console_input(struct console *con, bool *eof)
 {
 	uint8_t buf[CONSOLE_MAX_IN_FLIGHT];
@@ -154,8 +149,11 @@ static int console_input(struct console *con, bool *eof)
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
-		if (buf[i] == CONSOLE_ESCAPE)
-			return 1;
+		/* Leave as at end of input: what was sent still comes back. */
+		if (buf[i] == CONSOLE_ESCAPE) {
+			*eof = true;
+			return 0;
+		}
 		ret = console_reg_write(con, UART_TX, buf[i]);
 		if (ret)
 			return ret;
@@ -172,7 +170,8 @@ static int console_run(struct console *con)
 	for (;;) {
 		struct pollfd pfd[3] = {
 			{ .fd = con->irq_fd, .events = POLLIN },
-			{ .fd = umdev_client_fd(con->client), .events = POLLIN },
+			{ .fd = umdev_client_fd(con->client),
+			  .events = POLLIN },
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 		};
 		nfds_t nfds = 3;
@@ -204,7 +203,7 @@ static int console_run(struct console *con)
 		if (nfds == 3 && pfd[2].revents) {
 			ret = console_input(con, &eof);
 			if (ret)
-				return ret > 0 ? 0 : ret;
+				return ret;
 		}
 	}
 }
@@ -279,8 +278,9 @@ int cli_cmd_console(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	console_raw_mode(&con);
 	if (con.raw)
-		fprintf(stderr, "Connected to port %lu of %s. Escape: Ctrl-]\r\n",
-			port, uuid);
+		fprintf(stderr,
+			"Connected to port %lu of %s. Escape: Ctrl-]\r\n", port,
+			uuid);
 	ret = console_run(&con);
 	if (con.raw)
 		tcsetattr(STDIN_FILENO, TCSANOW, &con.saved);

@@ -32,8 +32,9 @@ int cli_resolve_runtime(struct cli_ctx *ctx)
 				      sizeof(ctx->runtime_dir));
 
 	if (ret) {
-		cli_error("no runtime directory (%s): use --runtime-dir or set UMDEV_RUNTIME_DIR",
-			  strerror(-ret));
+		cli_error(
+			"no runtime directory (%s): use --runtime-dir or set UMDEV_RUNTIME_DIR",
+			strerror(-ret));
 		return CLI_EXIT_USAGE;
 	}
 	return 0;
@@ -65,8 +66,9 @@ static int cli_connect(struct cli_ctx *ctx)
 	char path[PATH_MAX];
 	int fd;
 
-	if (runtime_dir_socket_path(ctx->runtime_dir, RUNTIME_DIR_CONTROL_SOCKET,
-				    path, sizeof(path))) {
+	if (runtime_dir_socket_path(ctx->runtime_dir,
+				    RUNTIME_DIR_CONTROL_SOCKET, path,
+				    sizeof(path))) {
 		cli_error("runtime directory path too long: %s",
 			  ctx->runtime_dir);
 		return -CLI_EXIT_USAGE;
@@ -169,8 +171,8 @@ int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply)
 	}
 	if (!json_object_get_boolean(ok)) {
 		json_object_object_get_ex(rep, "error", &msg);
-		cli_error("%s", msg ? json_object_get_string(msg) :
-				      "request failed");
+		cli_error("%s",
+			  msg ? json_object_get_string(msg) : "request failed");
 		ret = CLI_EXIT_FAILED;
 		goto out_put;
 	}

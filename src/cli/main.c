@@ -19,10 +19,13 @@ struct cli_verb {
 static const struct cli_verb cli_verbs[] = {
 	{ "types", cli_cmd_types, "list parents and the types they offer" },
 	{ "list", cli_cmd_list, "list the devices umdevd serves" },
-	{ "start", cli_cmd_start, "create a device: [-u UUID] -p PARENT -t TYPE" },
+	{ "start", cli_cmd_start,
+	  "create a device: [-u UUID] -p PARENT -t TYPE" },
 	{ "stop", cli_cmd_stop, "remove a device: -u UUID" },
-	{ "info", cli_cmd_info, "show a device's regions, IRQs and config space: -u UUID" },
-	{ "console", cli_cmd_console, "terminal on a device's serial port: -u UUID [--port N]" },
+	{ "info", cli_cmd_info,
+	  "show a device's regions, IRQs and config space: -u UUID" },
+	{ "console", cli_cmd_console,
+	  "terminal on a device's serial port: -u UUID [--port N]" },
 };
 
 static void cli_usage(FILE *f)
@@ -34,10 +37,11 @@ static void cli_usage(FILE *f)
 	for (i = 0; i < sizeof(cli_verbs) / sizeof(cli_verbs[0]); i++)
 		fprintf(f, "  %-8s %s\n", cli_verbs[i].name,
 			cli_verbs[i].summary);
-	fprintf(f, "\n'types' and 'list' accept --dumpjson (mdevctl's JSON).\n"
-		   "Runtime directory: --runtime-dir, else $UMDEV_RUNTIME_DIR, else\n"
-		   "/run/umdev as root, else $XDG_RUNTIME_DIR/umdev.\n"
-		   "Exit status: 0 ok, 1 refused/failed, 2 usage, 3 umdevd not reachable.\n");
+	fprintf(f,
+		"\n'types' and 'list' accept --dumpjson (mdevctl's JSON).\n"
+		"Runtime directory: --runtime-dir, else $UMDEV_RUNTIME_DIR, else\n"
+		"/run/umdev as root, else $XDG_RUNTIME_DIR/umdev.\n"
+		"Exit status: 0 ok, 1 refused/failed, 2 usage, 3 umdevd not reachable.\n");
 }
 
 int main(int argc, char **argv)
@@ -54,7 +58,8 @@ int main(int argc, char **argv)
 		} else if (!strncmp(argv[i], "--runtime-dir=", 14)) {
 			ctx.runtime_override = argv[i] + 14;
 			i++;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+		} else if (!strcmp(argv[i], "-h") ||
+			   !strcmp(argv[i], "--help")) {
 			cli_usage(stdout);
 			return CLI_EXIT_OK;
 		} else {

@@ -65,8 +65,7 @@ static uint8_t demo_rd(struct demo *d, uint32_t bar, unsigned int reg)
 	return val;
 }
 
-static void demo_wr(struct demo *d, uint32_t bar, unsigned int reg,
-		    uint8_t val)
+static void demo_wr(struct demo *d, uint32_t bar, unsigned int reg, uint8_t val)
 {
 	int ret = umdev_client_write8(d->c, bar, reg, val);
 
@@ -129,17 +128,16 @@ static void demo_serve_irq(struct demo *d, uint32_t bar)
 		while (demo_rd(d, bar, UART_LSR) & UART_LSR_DR) {
 			uint8_t ch = demo_rd(d, bar, UART_RX);
 
-			printf(" '%c'(0x%02x)", ch >= 0x20 && ch < 0x7f ? ch : '.',
-			       ch);
+			printf(" '%c'(0x%02x)",
+			       ch >= 0x20 && ch < 0x7f ? ch : '.', ch);
 		}
 		printf("\n");
 	}
 	if (d->intx) {
-		ret = umdev_client_set_irqs(d->c,
-					    VFIO_IRQ_SET_DATA_NONE |
-						    VFIO_IRQ_SET_ACTION_UNMASK,
-					    VFIO_PCI_INTX_IRQ_INDEX, 0, 1, NULL,
-					    0, NULL, 0);
+		ret = umdev_client_set_irqs(
+			d->c,
+			VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
+			VFIO_PCI_INTX_IRQ_INDEX, 0, 1, NULL, 0, NULL, 0);
 		if (ret)
 			demo_die("SET_IRQS unmask", ret);
 	}
@@ -152,8 +150,9 @@ static void demo_port_init(struct demo *d, uint32_t bar, uint8_t trigger)
 	demo_wr(d, bar, UART_DLL, 1);
 	demo_wr(d, bar, UART_DLM, 0);
 	demo_wr(d, bar, UART_LCR, 0x03); /* 8 data bits, no parity, 1 stop */
-	demo_wr(d, bar, UART_FCR, UART_FCR_ENABLE_FIFO | UART_FCR_CLEAR_RCVR |
-					 UART_FCR_CLEAR_XMIT | trigger);
+	demo_wr(d, bar, UART_FCR,
+		UART_FCR_ENABLE_FIFO | UART_FCR_CLEAR_RCVR |
+			UART_FCR_CLEAR_XMIT | trigger);
 	demo_wr(d, bar, UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
 }
 
@@ -186,7 +185,7 @@ static void demo_port(struct demo *d, unsigned int port, const char *text)
 	demo_wr(d, bar, UART_IER, UART_IER_RDI);
 	demo_bytes(d, bar, text);
 
-	printf("  FIFO trigger level 4; THR <- \"123456\" (6 bytes)\n");
+	printf("  FIFO trigger level 4; THR <- \"1234\": the level is reached\n");
 	demo_wr(d, bar, UART_IER, 0);
 	demo_port_init(d, bar, UART_FCR_TRIGGER_4);
 	for (i = 0; i < 4; i++)
@@ -194,7 +193,8 @@ static void demo_port(struct demo *d, unsigned int port, const char *text)
 	demo_wr(d, bar, UART_IER, UART_IER_RDI);
 	demo_wait_irq(d);
 	demo_serve_irq(d, bar);
-	printf("  two more bytes stay below the trigger level...\n");
+	printf("  THR <- \"56\": below the level, so the UART waits 4 character\n"
+	       "  times of line silence, then reports a timeout\n");
 	demo_wr(d, bar, UART_TX, '5');
 	demo_wr(d, bar, UART_TX, '6');
 	demo_wait_irq(d);

@@ -95,8 +95,8 @@ static void control_conn_flush(struct control_conn *conn)
 
 static void control_conn_put(struct control_conn *conn, json_object *reply)
 {
-	const char *text = json_object_to_json_string_ext(reply,
-						JSON_C_TO_STRING_PLAIN);
+	const char *text =
+		json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
 	size_t len = strlen(text);
 	char *out = realloc(conn->out, conn->out_len + len + 1);
 
@@ -130,9 +130,11 @@ static void control_conn_process(struct control_conn *conn)
 			control_conn_put(conn, reply);
 	}
 	if (!conn->pending && conn->in_len >= CONTROL_MAX_LINE) {
-		control_conn_put(conn, control_ops_error(EMSGSIZE,
-				"request line longer than %d bytes",
-				CONTROL_MAX_LINE));
+		control_conn_put(
+			conn,
+			control_ops_error(EMSGSIZE,
+					  "request line longer than %d bytes",
+					  CONTROL_MAX_LINE));
 		conn->closing = true;
 		control_conn_flush(conn);
 	}
@@ -254,8 +256,7 @@ static void control_server_accept(void *arg, uint32_t revents)
 	conn->fd = fd;
 	conn->uid = uid;
 	conn->pid = pid;
-	if (event_loop_watch(cs->loop, fd, EPOLLIN, control_conn_event,
-			     conn)) {
+	if (event_loop_watch(cs->loop, fd, EPOLLIN, control_conn_event, conn)) {
 		close(fd);
 		free(conn);
 		return;

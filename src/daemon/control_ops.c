@@ -47,6 +47,10 @@ static const char *control_ops_string(json_object *req, const char *key)
 	if (!json_object_object_get_ex(req, key, &v) ||
 	    !json_object_is_type(v, json_type_string))
 		return NULL;
+	/* "\u0000" inside: the C string would be a different, shorter one. */
+	if (strlen(json_object_get_string(v)) !=
+	    (size_t)json_object_get_string_len(v))
+		return NULL;
 	return json_object_get_string(v);
 }
 
@@ -63,19 +67,28 @@ static json_object *control_ops_types(const struct control_ops_ctx *ctx)
 			json_object *t = json_object_new_object();
 			const char *desc = mdev_type_description(type);
 
-			json_object_object_add(t, "parent",
-				json_object_new_string(mdev_parent_name(parent)));
-			json_object_object_add(t, "type",
+			json_object_object_add(
+				t, "parent",
+				json_object_new_string(
+					mdev_parent_name(parent)));
+			json_object_object_add(
+				t, "type",
 				json_object_new_string(mdev_type_id(type)));
-			json_object_object_add(t, "name",
+			json_object_object_add(
+				t, "name",
 				json_object_new_string(mdev_type_name(type)));
 			if (desc)
-				json_object_object_add(t, "description",
+				json_object_object_add(
+					t, "description",
 					json_object_new_string(desc));
-			json_object_object_add(t, "device_api",
-				json_object_new_string(mdev_type_device_api(type)));
-			json_object_object_add(t, "available_instances",
-				json_object_new_int((int)mdev_type_available(type)));
+			json_object_object_add(
+				t, "device_api",
+				json_object_new_string(
+					mdev_type_device_api(type)));
+			json_object_object_add(
+				t, "available_instances",
+				json_object_new_int(
+					(int)mdev_type_available(type)));
 			json_object_array_add(types, t);
 		}
 	}
@@ -90,12 +103,14 @@ static json_object *control_ops_device(const struct daemon_device *dev)
 
 	json_object_object_add(d, "uuid", json_object_new_string(dev->uuid));
 	json_object_object_add(d, "parent",
-		json_object_new_string(mdev_parent_name(mdev_type_parent(type))));
+			       json_object_new_string(mdev_parent_name(
+				       mdev_type_parent(type))));
 	json_object_object_add(d, "type",
 			       json_object_new_string(mdev_type_id(type)));
 	json_object_object_add(d, "socket",
 			       json_object_new_string(dev->socket_path));
-	json_object_object_add(d, "client",
+	json_object_object_add(
+		d, "client",
 		json_object_new_boolean(vu_server_has_client(dev->server)));
 	json_object_object_add(d, "removing",
 			       json_object_new_boolean(dev->removal != NULL));
@@ -140,7 +155,8 @@ static json_object *control_ops_start(const struct control_ops_ctx *ctx,
 	int ret;
 
 	if (!parent || !type)
-		return control_ops_error(EINVAL,
+		return control_ops_error(
+			EINVAL,
 			"start needs string members \"parent\" and \"type\"");
 	ret = device_sockets_start(ctx->devices, uuid, parent, type, &dev);
 	if (ret) {
@@ -150,7 +166,8 @@ static json_object *control_ops_start(const struct control_ops_ctx *ctx,
 					 control_ops_start_error(ret));
 	}
 	reply = control_ops_ok();
-	json_object_object_add(reply, "uuid", json_object_new_string(dev->uuid));
+	json_object_object_add(reply, "uuid",
+			       json_object_new_string(dev->uuid));
 	json_object_object_add(reply, "socket",
 			       json_object_new_string(dev->socket_path));
 	return reply;
@@ -161,7 +178,8 @@ static json_object *control_ops_stopped(const char *uuid, bool forced)
 	json_object *reply = control_ops_ok();
 
 	json_object_object_add(reply, "uuid", json_object_new_string(uuid));
-	json_object_object_add(reply, "forced", json_object_new_boolean(forced));
+	json_object_object_add(reply, "forced",
+			       json_object_new_boolean(forced));
 	return reply;
 }
 
@@ -183,8 +201,10 @@ static void control_ops_stop_done(void *arg, const char *uuid, int result,
 	struct control_conn *conn = arg;
 
 	if (result)
-		control_conn_complete(conn, control_ops_error(-result, "%s",
-					control_ops_stop_error(result)));
+		control_conn_complete(
+			conn,
+			control_ops_error(-result, "%s",
+					  control_ops_stop_error(result)));
 	else
 		control_conn_complete(conn, control_ops_stopped(uuid, forced));
 }
@@ -210,7 +230,8 @@ static json_object *control_ops_stop(const struct control_ops_ctx *ctx,
 	if (ret) {
 		log_device(LOG_LEVEL_WARN, uuid, "stop", "refused: %s",
 			   control_ops_stop_error(ret));
-		return control_ops_error(-ret, "%s", control_ops_stop_error(ret));
+		return control_ops_error(-ret, "%s",
+					 control_ops_stop_error(ret));
 	}
 	return control_ops_stopped(lower, false);
 }
@@ -236,7 +257,8 @@ static json_object *control_ops_driver(const struct loaded_driver *drv)
 	loaded_driver_abi(drv, &major, &minor);
 	snprintf(abi, sizeof(abi), "%u.%u", major, minor);
 	for (i = 0; i < loaded_driver_nr_parents(drv); i++)
-		json_object_array_add(parents,
+		json_object_array_add(
+			parents,
 			json_object_new_string(loaded_driver_parent(drv, i)));
 	json_object_object_add(d, "name",
 			       json_object_new_string(loaded_driver_name(drv)));
@@ -245,7 +267,8 @@ static json_object *control_ops_driver(const struct loaded_driver *drv)
 	json_object_object_add(d, "builtin", json_object_new_boolean(!path));
 	json_object_object_add(d, "abi", json_object_new_string(abi));
 	json_object_object_add(d, "parents", parents);
-	json_object_object_add(d, "unloading",
+	json_object_object_add(
+		d, "unloading",
 		json_object_new_boolean(loaded_driver_unloading(drv)));
 	return d;
 }
@@ -275,8 +298,8 @@ static json_object *control_ops_load_driver(json_object *req)
 	if (!loader)
 		return control_ops_error(ENOSYS, "no driver loader");
 	if (!path)
-		return control_ops_error(EINVAL,
-			"load-driver needs a string member \"path\"");
+		return control_ops_error(
+			EINVAL, "load-driver needs a string member \"path\"");
 	ret = driver_loader_load_file(loader, path, err, sizeof(err));
 	if (ret)
 		return control_ops_error(-ret, "%s", err);
@@ -298,8 +321,8 @@ static json_object *control_ops_unload_driver(json_object *req)
 	if (!loader)
 		return control_ops_error(ENOSYS, "no driver loader");
 	if (!name)
-		return control_ops_error(EINVAL,
-			"unload-driver needs a string member \"name\"");
+		return control_ops_error(
+			EINVAL, "unload-driver needs a string member \"name\"");
 	/*
 	 * Devices with clients are released in the background (bounded by
 	 * the removal timeout); "drivers" shows "unloading" meanwhile.
@@ -331,16 +354,16 @@ json_object *control_ops_handle(const struct control_ops_ctx *ctx,
 	}
 	op = control_ops_string(req, "op");
 	if (!op) {
-		reply = control_ops_error(EINVAL,
-					  "request needs a string member \"op\"");
+		reply = control_ops_error(
+			EINVAL, "request needs a string member \"op\"");
 		goto out;
 	}
 	/* A UUID becomes a file name: check it before anything else. */
 	has_uuid = json_object_object_get_ex(req, "uuid", NULL);
 	uuid = control_ops_string(req, "uuid");
 	if (has_uuid && !runtime_dir_uuid_valid(uuid)) {
-		reply = control_ops_error(EINVAL,
-			"\"uuid\" must be a 36-character UUID string");
+		reply = control_ops_error(
+			EINVAL, "\"uuid\" must be a 36-character UUID string");
 		goto out;
 	}
 
@@ -360,8 +383,8 @@ json_object *control_ops_handle(const struct control_ops_ctx *ctx,
 		reply = control_ops_error(EOPNOTSUPP, "unknown op \"%.64s\"",
 					  op);
 	} else if (!uuid) {
-		reply = control_ops_error(EINVAL,
-			"%s needs a string member \"uuid\"", op);
+		reply = control_ops_error(
+			EINVAL, "%s needs a string member \"uuid\"", op);
 	} else if (!strcmp(op, "start")) {
 		reply = control_ops_start(ctx, req, uuid);
 	} else {

@@ -25,7 +25,8 @@ struct device_sockets {
 	struct daemon_device *buckets[DEVICE_SOCKETS_BUCKETS];
 };
 
-struct device_sockets *device_sockets_new(const struct device_sockets_config *cfg)
+struct device_sockets *
+device_sockets_new(const struct device_sockets_config *cfg)
 {
 	struct device_sockets *devs = calloc(1, sizeof(*devs));
 
@@ -125,7 +126,8 @@ static void device_sockets_insert(struct device_sockets *devs,
 static void device_sockets_unlink(struct device_sockets *devs,
 				  struct daemon_device *dev)
 {
-	struct daemon_device **pp = &devs->buckets[device_sockets_hash(dev->uuid)];
+	struct daemon_device **pp =
+		&devs->buckets[device_sockets_hash(dev->uuid)];
 
 	while (*pp && *pp != dev)
 		pp = &(*pp)->hash_next;
@@ -171,8 +173,7 @@ int device_sockets_start(struct device_sockets *devs, const char *uuid,
 					sizeof(dev->socket_path));
 	if (ret)
 		goto err_free;
-	ret = mdev_core_create(devs->core, dev->uuid, parent, type,
-			       &dev->mdev);
+	ret = mdev_core_create(devs->core, dev->uuid, parent, type, &dev->mdev);
 	if (ret)
 		goto err_free;
 

@@ -37,7 +37,8 @@ struct device_sockets_config {
 };
 
 /** device_sockets_new() - no devices yet; NULL with errno on failure. */
-struct device_sockets *device_sockets_new(const struct device_sockets_config *cfg);
+struct device_sockets *
+device_sockets_new(const struct device_sockets_config *cfg);
 
 /**
  * device_sockets_free() - remove every device now (clients are dropped,

@@ -190,8 +190,7 @@ static int driver_loader_claim(struct loaded_driver *drv,
 	while ((p = mdev_core_next_parent(core, p))) {
 		if (driver_loader_in(before, nr, p))
 			continue;
-		nv = realloc(drv->parents,
-			     (drv->nr_parents + 1) * sizeof(*nv));
+		nv = realloc(drv->parents, (drv->nr_parents + 1) * sizeof(*nv));
 		if (!nv)
 			return -ENOMEM;
 		drv->parents = nv;
@@ -248,8 +247,8 @@ static void loaded_driver_free(struct loaded_driver *drv)
  */
 static int driver_loader_enter(struct driver_loader *loader,
 			       const struct umdev_driver_entry *entry,
-			       const char *what, const char *path,
-			       void *handle, char *err, size_t errlen)
+			       const char *what, const char *path, void *handle,
+			       char *err, size_t errlen)
 {
 	struct mdev_core *core = loader->cfg.core;
 	struct mdev_parent **before = NULL;
@@ -257,20 +256,22 @@ static int driver_loader_enter(struct driver_loader *loader,
 	unsigned int nr_before = 0;
 	int ret;
 
-	if (entry->abi_major != UMDEV_DRIVER_ABI_MAJOR)
-		return driver_loader_refuse(loader, -EPROTONOSUPPORT, err,
-			errlen,
+	if (umdev_driver_abi_check(entry))
+		return driver_loader_refuse(
+			loader, -EPROTONOSUPPORT, err, errlen,
 			"driver %s: refused: built for driver ABI %u.%u, umdevd has %u.%u (the major must match)",
 			what, entry->abi_major, entry->abi_minor,
 			UMDEV_DRIVER_ABI_MAJOR, UMDEV_DRIVER_ABI_MINOR);
 	if (!driver_loader_name_valid(entry->name) || !entry->init)
-		return driver_loader_refuse(loader, -EINVAL, err, errlen,
+		return driver_loader_refuse(
+			loader, -EINVAL, err, errlen,
 			"driver %s: refused: malformed entry point (%s)", what,
 			entry->init ? "name must be 1-63 of A-Z a-z 0-9 _ . -" :
 				      "no init function");
 	if (driver_loader_find(loader, entry->name) ||
 	    mdev_core_find_parent(core, entry->name))
-		return driver_loader_refuse(loader, -EEXIST, err, errlen,
+		return driver_loader_refuse(
+			loader, -EEXIST, err, errlen,
 			"driver %s: refused: a driver or parent named \"%s\" is already registered",
 			what, entry->name);
 
@@ -301,7 +302,8 @@ static int driver_loader_enter(struct driver_loader *loader,
 		driver_loader_drop_new(core, before, nr_before);
 		free(before);
 		loaded_driver_free(drv);
-		return driver_loader_refuse(loader, ret, err, errlen,
+		return driver_loader_refuse(
+			loader, ret, err, errlen,
 			"driver %s: refused: init of \"%s\" failed: %s", what,
 			entry->name, strerror(-ret));
 	}
@@ -321,8 +323,8 @@ static int driver_loader_enter(struct driver_loader *loader,
 }
 
 int driver_loader_add_builtin(struct driver_loader *loader,
-			      const struct umdev_driver_entry *entry,
-			      char *err, size_t errlen)
+			      const struct umdev_driver_entry *entry, char *err,
+			      size_t errlen)
 {
 	return driver_loader_enter(loader, entry, "built-in", NULL, NULL, err,
 				   errlen);
@@ -357,21 +359,23 @@ int driver_loader_load_file(struct driver_loader *loader, const char *path,
 					    "driver: no file given");
 	/* dlopen() searches the library path for names without a slash. */
 	if (!strchr(path, '/'))
-		return driver_loader_refuse(loader, -EINVAL, err, errlen,
+		return driver_loader_refuse(
+			loader, -EINVAL, err, errlen,
 			"driver %s: refused: give a path (with a '/')", path);
 	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!handle) {
 		const char *why = dlerror();
 
-		return driver_loader_refuse(loader,
-			access(path, F_OK) ? -ENOENT : -ENOEXEC, err, errlen,
-			"driver %s: refused: cannot load it: %s", path,
+		return driver_loader_refuse(
+			loader, access(path, F_OK) ? -ENOENT : -ENOEXEC, err,
+			errlen, "driver %s: refused: cannot load it: %s", path,
 			why ? why : "unknown error");
 	}
 	entry = driver_loader_entry_of(handle);
 	if (!entry) {
 		dlclose(handle);
-		return driver_loader_refuse(loader, -ENOEXEC, err, errlen,
+		return driver_loader_refuse(
+			loader, -ENOEXEC, err, errlen,
 			"driver %s: refused: no entry point \"%s\" (define it with UMDEV_DRIVER_DEFINE())",
 			path, UMDEV_DRIVER_ENTRY_SYMBOL);
 	}
@@ -404,16 +408,17 @@ int driver_loader_load_dir(struct driver_loader *loader, const char *dir)
 			return 0;
 		}
 		n = -errno;
-		driver_loader_log(loader, true, "driver directory %s: %s",
-				  dir, strerror(-n));
+		driver_loader_log(loader, true, "driver directory %s: %s", dir,
+				  strerror(-n));
 		return n;
 	}
 	for (i = 0; i < n; i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 				     names[i]->d_name) >= sizeof(path))
-			driver_loader_log(loader, true,
-					  "driver %s/%s: refused: path too long",
-					  dir, names[i]->d_name);
+			driver_loader_log(
+				loader, true,
+				"driver %s/%s: refused: path too long", dir,
+				names[i]->d_name);
 		else if (!driver_loader_load_file(loader, path, NULL, 0))
 			loaded++;
 		free(names[i]);
@@ -479,8 +484,7 @@ static void driver_loader_removed_cb(void *arg, const char *uuid, int result,
  * 1 some are on their way out (ours: *@ours is set; someone else's: not);
  * -errno a device cannot be removed.
  */
-static int driver_loader_remove_devices(struct loaded_driver *drv,
-					bool *ours)
+static int driver_loader_remove_devices(struct loaded_driver *drv, bool *ours)
 {
 	struct driver_loader *loader = drv->loader;
 	const struct driver_loader_host *host = loader->cfg.host;
@@ -507,9 +511,10 @@ static int driver_loader_remove_devices(struct loaded_driver *drv,
 		} else if (ret == -EBUSY) {
 			status = status < 0 ? status : 1;
 		} else if (ret) {
-			driver_loader_log(loader, true,
-					  "driver %s: cannot remove device %s: %s",
-					  drv->name, uuid, strerror(-ret));
+			driver_loader_log(
+				loader, true,
+				"driver %s: cannot remove device %s: %s",
+				drv->name, uuid, strerror(-ret));
 			status = ret;
 		}
 		if (ret == 0)
@@ -545,8 +550,8 @@ static void driver_loader_resume(struct loaded_driver *drv)
 		return;
 	ret = driver_loader_remove_devices(drv, &ours);
 	if (ret == 1) {
-		if (!ours && driver_loader_arm(loader, u,
-					       DRIVER_LOADER_RETRY_NS))
+		if (!ours &&
+		    driver_loader_arm(loader, u, DRIVER_LOADER_RETRY_NS))
 			ret = -EBUSY;
 		else
 			return;
@@ -554,9 +559,10 @@ static void driver_loader_resume(struct loaded_driver *drv)
 	snprintf(name, sizeof(name), "%s", drv->name);
 	drv->unload = NULL;
 	if (ret < 0)
-		driver_loader_log(loader, true,
-				  "driver \"%s\": unload failed, it stays loaded: %s",
-				  name, strerror(-ret));
+		driver_loader_log(
+			loader, true,
+			"driver \"%s\": unload failed, it stays loaded: %s",
+			name, strerror(-ret));
 	else
 		driver_loader_finish(drv);
 	if (u->done)
@@ -606,13 +612,17 @@ int driver_loader_unload(struct driver_loader *loader, const char *name,
 
 	if (!drv)
 		return driver_loader_refuse(loader, -ENOENT, err, errlen,
-			"unload: no driver named \"%s\"", name ? name : "");
+					    "unload: no driver named \"%s\"",
+					    name ? name : "");
 	if (!drv->handle)
-		return driver_loader_refuse(loader, -EPERM, err, errlen,
+		return driver_loader_refuse(
+			loader, -EPERM, err, errlen,
 			"unload: driver \"%s\" is built into umdevd", name);
 	if (drv->unload)
-		return driver_loader_refuse(loader, -EALREADY, err, errlen,
-			"unload: driver \"%s\" is already being unloaded", name);
+		return driver_loader_refuse(
+			loader, -EALREADY, err, errlen,
+			"unload: driver \"%s\" is already being unloaded",
+			name);
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		return -ENOMEM;
@@ -622,24 +632,26 @@ int driver_loader_unload(struct driver_loader *loader, const char *name,
 	if (loader->cfg.loop) {
 		u->timerfd = timerfd_create(CLOCK_MONOTONIC,
 					    TFD_NONBLOCK | TFD_CLOEXEC);
-		if (u->timerfd < 0 ||
-		    loader->cfg.loop->watch_fd(loader->cfg.loop_data,
-					       u->timerfd, driver_loader_timer,
-					       drv)) {
+		if (u->timerfd < 0 || loader->cfg.loop->watch_fd(
+					      loader->cfg.loop_data, u->timerfd,
+					      driver_loader_timer, drv)) {
 			if (u->timerfd >= 0)
 				close(u->timerfd);
 			free(u);
 			return driver_loader_refuse(loader, -ENOMEM, err,
-				errlen, "unload: \"%s\": no timer", name);
+						    errlen,
+						    "unload: \"%s\": no timer",
+						    name);
 		}
 	}
 	drv->unload = u;
 	ret = driver_loader_remove_devices(drv, &ours);
-	if (ret == 1 && (ours || !driver_loader_arm(loader, u,
-						    DRIVER_LOADER_RETRY_NS))) {
-		driver_loader_log(loader, false,
-				  "driver \"%s\": waiting for its devices to be released",
-				  name);
+	if (ret == 1 &&
+	    (ours || !driver_loader_arm(loader, u, DRIVER_LOADER_RETRY_NS))) {
+		driver_loader_log(
+			loader, false,
+			"driver \"%s\": waiting for its devices to be released",
+			name);
 		return 1;
 	}
 	if (ret == 1)
@@ -647,7 +659,8 @@ int driver_loader_unload(struct driver_loader *loader, const char *name,
 	if (ret < 0 && !u->pending) {
 		drv->unload = NULL;
 		driver_unload_free(loader, u);
-		return driver_loader_refuse(loader, ret, err, errlen,
+		return driver_loader_refuse(
+			loader, ret, err, errlen,
 			"unload: driver \"%s\": a device could not be removed: %s",
 			name, strerror(-ret));
 	}

@@ -23,8 +23,8 @@ struct driver_loader;
 struct loaded_driver;
 
 /* Called when a device removal the loader asked for has completed. */
-typedef void (*driver_loader_removed)(void *arg, const char *uuid,
-				      int result, bool forced);
+typedef void (*driver_loader_removed)(void *arg, const char *uuid, int result,
+				      bool forced);
 
 /* What the daemon provides. */
 struct driver_loader_host {
@@ -70,8 +70,8 @@ void driver_loader_free(struct driver_loader *loader);
  * Return: 0 or -errno; @err (if @errlen) says why.
  */
 int driver_loader_add_builtin(struct driver_loader *loader,
-			      const struct umdev_driver_entry *entry,
-			      char *err, size_t errlen);
+			      const struct umdev_driver_entry *entry, char *err,
+			      size_t errlen);
 
 /**
  * driver_loader_load_file() - dlopen @path and enter its driver.

@@ -73,8 +73,7 @@ static int event_loop_grow(struct event_loop *loop, int fd)
 	h = realloc(loop->handlers, n * sizeof(*h));
 	if (!h)
 		return -ENOMEM;
-	memset(h + loop->nr_handlers, 0,
-	       (n - loop->nr_handlers) * sizeof(*h));
+	memset(h + loop->nr_handlers, 0, (n - loop->nr_handlers) * sizeof(*h));
 	loop->handlers = h;
 	loop->nr_handlers = n;
 	return 0;

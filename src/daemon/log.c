@@ -22,8 +22,8 @@ void log_set_level(enum log_level level)
 	log_max_level = level;
 }
 
-static void log_line(enum log_level level, const char *prefix,
-		     const char *fmt, va_list ap)
+static void log_line(enum log_level level, const char *prefix, const char *fmt,
+		     va_list ap)
 {
 	char msg[1024];
 

@@ -132,7 +132,8 @@ int device_sockets_stop(struct device_sockets *devs, const char *uuid,
 	r->dev = dev;
 	r->done = done;
 	r->arg = arg;
-	r->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	r->timerfd =
+		timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (r->timerfd < 0) {
 		ret = -errno;
 		goto err_free;
@@ -158,9 +159,10 @@ int device_sockets_stop(struct device_sockets *devs, const char *uuid,
 		return ret;
 	}
 	dev->removal = r;
-	log_device(LOG_LEVEL_INFO, dev->uuid, "stop",
-		   "client attached: asked it to release the device, waiting up to %u ms",
-		   timeout_ms);
+	log_device(
+		LOG_LEVEL_INFO, dev->uuid, "stop",
+		"client attached: asked it to release the device, waiting up to %u ms",
+		timeout_ms);
 	if (out)
 		*out = r;
 	return 1;

@@ -13,8 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static int runtime_dir_copy(char *buf, size_t len, const char *a,
-			    const char *b)
+static int runtime_dir_copy(char *buf, size_t len, const char *a, const char *b)
 {
 	int n = snprintf(buf, len, "%s%s", a, b);
 

@@ -280,6 +280,13 @@ json_object *e2e_control(struct e2e_daemon *d, const char *line)
 		return NULL;
 	if (!e2e_control_send(fd, line))
 		reply = e2e_control_recv(fd);
+	/*
+	 * Hang up and wait for the daemon to close its end: when this
+	 * returns, the daemon holds no fd for this connection any more, so
+	 * callers can count its fds right away.
+	 */
+	shutdown(fd, SHUT_WR);
+	e2e_wait_closed(fd);
 	close(fd);
 	return reply;
 }
@@ -310,9 +317,10 @@ int e2e_start(struct e2e_daemon *d, const char *uuid, const char *type)
 {
 	char line[256];
 
-	snprintf(line, sizeof(line),
-		 "{\"op\":\"start\",\"uuid\":\"%s\",\"parent\":\"mtty\",\"type\":\"%s\"}",
-		 uuid, type);
+	snprintf(
+		line, sizeof(line),
+		"{\"op\":\"start\",\"uuid\":\"%s\",\"parent\":\"mtty\",\"type\":\"%s\"}",
+		uuid, type);
 	return e2e_request_errno(d, line);
 }
 
@@ -356,8 +364,7 @@ int e2e_raw_send_bytes(int fd, const void *buf, size_t len)
 }
 
 int e2e_raw_send(int fd, uint16_t id, uint16_t cmd, uint32_t flags,
-		 const void *payload, size_t len, const int *fds,
-		 size_t nr_fds)
+		 const void *payload, size_t len, const int *fds, size_t nr_fds)
 {
 	struct e2e_vu_hdr hdr = {
 		.msg_id = id,

@@ -66,7 +66,10 @@ int e2e_control_connect(struct e2e_daemon *d);
 int e2e_control_send(int fd, const char *line);
 /** e2e_control_recv() - read one reply line, parsed.  NULL on EOF/timeout. */
 json_object *e2e_control_recv(int fd);
-/** e2e_control() - one request on a fresh connection; reply or NULL. */
+/**
+ * e2e_control() - one request on a fresh connection; reply or NULL.  Returns
+ * only after the daemon has closed its end of that connection.
+ */
 json_object *e2e_control(struct e2e_daemon *d, const char *line);
 /** e2e_reply_errno() - 0 for {"ok":true}, else -errno of the reply. */
 int e2e_reply_errno(json_object *reply);
@@ -98,9 +101,9 @@ _Static_assert(sizeof(struct e2e_vu_hdr) == 16, "vfio-user header");
 #define E2E_VU_ERROR 0x20u
 
 /* QEMU 10.1's vfio-user-pci proposal, byte for byte. */
-#define E2E_QEMU_CAPS                                                        \
+#define E2E_QEMU_CAPS                                                            \
 	"{\"capabilities\":{\"migration\":{\"pgsize\":4096,\"max_bitmap_size\":" \
-	"268435456},\"max_msg_fds\":16,\"max_data_xfer_size\":1048576,"         \
+	"268435456},\"max_msg_fds\":16,\"max_data_xfer_size\":1048576,"          \
 	"\"pgsizes\":4096,\"max_dma_maps\":65535,\"write_multiple\":true}}"
 
 /** e2e_raw_connect() - connect to @path without negotiating; fd/-errno. */

@@ -160,16 +160,30 @@ static void test_errors_keep_connection(void **state)
 		{ "{\"uuid\":\"" E2E_UUID_A "\"}", -EINVAL },
 		{ "{\"op\":42}", -EINVAL },
 		{ "{\"op\":\"explode\"}", -EOPNOTSUPP },
-		{ "{\"op\":\"start\",\"parent\":\"mtty\",\"type\":\"mtty-1\"}", -EINVAL },
-		{ "{\"op\":\"start\",\"uuid\":\"" E2E_UUID_A "\",\"type\":\"mtty-1\"}", -EINVAL },
-		{ "{\"op\":\"start\",\"uuid\":\"" E2E_UUID_A "\",\"parent\":\"mtty\"}", -EINVAL },
-		{ "{\"op\":\"start\",\"uuid\":\"../../../../etc/passwd\",\"parent\":\"mtty\",\"type\":\"mtty-1\"}", -EINVAL },
-		{ "{\"op\":\"start\",\"uuid\":\"8a4b1f3e/0c2d-4e5f-9a6b-7c8d9e0f1a2b\",\"parent\":\"mtty\",\"type\":\"mtty-1\"}", -EINVAL },
-		{ "{\"op\":\"start\",\"uuid\":\"8a4b1f3e-0c2d-4e5f-9a6b-7c8d9e0f1a2\",\"parent\":\"mtty\",\"type\":\"mtty-1\"}", -EINVAL },
-		{ "{\"op\":\"start\",\"uuid\":\"8a4b1f3e-0c2d-4e5f-9a6b-7c8d9e0f1a2bb\",\"parent\":\"mtty\",\"type\":\"mtty-1\"}", -EINVAL },
-		{ "{\"op\":\"start\",\"uuid\":7,\"parent\":\"mtty\",\"type\":\"mtty-1\"}", -EINVAL },
-		{ "{\"op\":\"start\",\"uuid\":\"" E2E_UUID_A "\",\"parent\":\"nope\",\"type\":\"mtty-1\"}", -ENODEV },
-		{ "{\"op\":\"start\",\"uuid\":\"" E2E_UUID_A "\",\"parent\":\"mtty\",\"type\":\"mtty-9\"}", -ENOENT },
+		{ "{\"op\":\"start\",\"parent\":\"mtty\",\"type\":\"mtty-1\"}",
+		  -EINVAL },
+		{ "{\"op\":\"start\",\"uuid\":\"" E2E_UUID_A
+		  "\",\"type\":\"mtty-1\"}",
+		  -EINVAL },
+		{ "{\"op\":\"start\",\"uuid\":\"" E2E_UUID_A
+		  "\",\"parent\":\"mtty\"}",
+		  -EINVAL },
+		{ "{\"op\":\"start\",\"uuid\":\"../../../../etc/passwd\",\"parent\":\"mtty\",\"type\":\"mtty-1\"}",
+		  -EINVAL },
+		{ "{\"op\":\"start\",\"uuid\":\"8a4b1f3e/0c2d-4e5f-9a6b-7c8d9e0f1a2b\",\"parent\":\"mtty\",\"type\":\"mtty-1\"}",
+		  -EINVAL },
+		{ "{\"op\":\"start\",\"uuid\":\"8a4b1f3e-0c2d-4e5f-9a6b-7c8d9e0f1a2\",\"parent\":\"mtty\",\"type\":\"mtty-1\"}",
+		  -EINVAL },
+		{ "{\"op\":\"start\",\"uuid\":\"8a4b1f3e-0c2d-4e5f-9a6b-7c8d9e0f1a2bb\",\"parent\":\"mtty\",\"type\":\"mtty-1\"}",
+		  -EINVAL },
+		{ "{\"op\":\"start\",\"uuid\":7,\"parent\":\"mtty\",\"type\":\"mtty-1\"}",
+		  -EINVAL },
+		{ "{\"op\":\"start\",\"uuid\":\"" E2E_UUID_A
+		  "\",\"parent\":\"nope\",\"type\":\"mtty-1\"}",
+		  -ENODEV },
+		{ "{\"op\":\"start\",\"uuid\":\"" E2E_UUID_A
+		  "\",\"parent\":\"mtty\",\"type\":\"mtty-9\"}",
+		  -ENOENT },
 		{ "{\"op\":\"stop\",\"uuid\":\"" E2E_UUID_B "\"}", -ENODEV },
 		{ "{\"op\":\"stop\",\"uuid\":\"..\"}", -EINVAL },
 		{ "{\"op\":\"stop\"}", -EINVAL },
@@ -225,10 +239,10 @@ static void test_duplicate_and_capacity(void **state)
 static void test_pipelined_requests(void **state)
 {
 	int fd = e2e_control_connect(&daemon_);
-	const char *burst =
-		"{\"op\":\"start\",\"uuid\":\"" E2E_UUID_B "\",\"parent\":\"mtty\",\"type\":\"mtty-1\"}\n"
-		"{\"op\":\"list\"}\n"
-		"{\"op\":\"stop\",\"uuid\":\"" E2E_UUID_B "\"}\n";
+	const char *burst = "{\"op\":\"start\",\"uuid\":\"" E2E_UUID_B
+			    "\",\"parent\":\"mtty\",\"type\":\"mtty-1\"}\n"
+			    "{\"op\":\"list\"}\n"
+			    "{\"op\":\"stop\",\"uuid\":\"" E2E_UUID_B "\"}\n";
 	json_object *r1, *r2, *r3, *devices;
 
 	assert_true(fd >= 0);

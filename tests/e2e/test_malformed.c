@@ -40,9 +40,10 @@ static int start_on(int fd, const char *uuid, const char *type)
 	json_object *reply;
 	int ret;
 
-	snprintf(line, sizeof(line),
-		 "{\"op\":\"start\",\"uuid\":\"%s\",\"parent\":\"mtty\",\"type\":\"%s\"}",
-		 uuid, type);
+	snprintf(
+		line, sizeof(line),
+		"{\"op\":\"start\",\"uuid\":\"%s\",\"parent\":\"mtty\",\"type\":\"%s\"}",
+		uuid, type);
 	if (e2e_control_send(fd, line))
 		return -EIO;
 	reply = e2e_control_recv(fd);
@@ -96,8 +97,8 @@ static void assert_device_usable(void)
 	uint8_t v = 0;
 
 	for (i = 0; !c && i < E2E_WAIT_MS / 10; i++) {
-		c = umdev_client_connect(e2e_device_socket(&daemon_, E2E_UUID_A),
-					 &err);
+		c = umdev_client_connect(
+			e2e_device_socket(&daemon_, E2E_UUID_A), &err);
 		if (!c)
 			usleep(10000);
 	}
@@ -185,8 +186,8 @@ static void send_read(int fd, uint16_t id, uint32_t region, uint64_t offset,
 			 0);
 }
 
-static void send_set_irqs(int fd, uint16_t id, uint32_t flags,
-			  uint32_t index, uint32_t start, uint32_t count)
+static void send_set_irqs(int fd, uint16_t id, uint32_t flags, uint32_t index,
+			  uint32_t start, uint32_t count)
 {
 	struct vfio_irq_set set = {
 		.argsz = sizeof(set),
@@ -235,7 +236,8 @@ static void bad_size_over_max(int fd)
 
 static void bad_unknown_command(int fd)
 {
-	assert_int_equal(e2e_raw_send(fd, 0x55, 0x7777, 0, NULL, 0, NULL, 0), 0);
+	assert_int_equal(e2e_raw_send(fd, 0x55, 0x7777, 0, NULL, 0, NULL, 0),
+			 0);
 }
 
 static void bad_reply_from_client(int fd)
@@ -303,7 +305,8 @@ static void bad_too_many_fds(int fd)
 {
 	struct vfio_irq_set set = {
 		.argsz = sizeof(set),
-		.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+		.flags = VFIO_IRQ_SET_DATA_EVENTFD |
+			 VFIO_IRQ_SET_ACTION_TRIGGER,
 		.index = VFIO_PCI_INTX_IRQ_INDEX,
 		.start = 0,
 		.count = 1,
@@ -360,7 +363,8 @@ static void bad_irq_fds_for_count(int fd)
 {
 	struct vfio_irq_set set = {
 		.argsz = sizeof(set),
-		.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+		.flags = VFIO_IRQ_SET_DATA_EVENTFD |
+			 VFIO_IRQ_SET_ACTION_TRIGGER,
 		.index = VFIO_PCI_INTX_IRQ_INDEX,
 		.start = 0,
 		.count = 1,
@@ -506,11 +510,12 @@ static void test_killed_with_irqs(void **state)
 				usleep(10000);
 		}
 
-		if (!c || umdev_client_set_irqs(c,
-				VFIO_IRQ_SET_DATA_EVENTFD |
-					VFIO_IRQ_SET_ACTION_TRIGGER,
-				VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &efd, 1, NULL,
-				0))
+		if (!c ||
+		    umdev_client_set_irqs(c,
+					  VFIO_IRQ_SET_DATA_EVENTFD |
+						  VFIO_IRQ_SET_ACTION_TRIGGER,
+					  VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &efd,
+					  1, NULL, 0))
 			_exit(1);
 		_exit(0); /* no goodbye */
 	}

@@ -92,11 +92,12 @@ static void attach(struct fixture *f, bool with_req)
 		f->req_fd = eventfd(0, EFD_CLOEXEC);
 		assert_true(f->req_fd >= 0);
 		fd = f->req_fd;
-		assert_int_equal(umdev_client_set_irqs(f->client,
-					VFIO_IRQ_SET_DATA_EVENTFD |
-						VFIO_IRQ_SET_ACTION_TRIGGER,
-					VFIO_PCI_REQ_IRQ_INDEX, 0, 1, &fd, 1,
-					NULL, 0),
+		assert_int_equal(umdev_client_set_irqs(
+					 f->client,
+					 VFIO_IRQ_SET_DATA_EVENTFD |
+						 VFIO_IRQ_SET_ACTION_TRIGGER,
+					 VFIO_PCI_REQ_IRQ_INDEX, 0, 1, &fd, 1,
+					 NULL, 0),
 				 0);
 	}
 }
@@ -105,9 +106,11 @@ static void send_stop(struct fixture *f)
 {
 	f->ctl_fd = e2e_control_connect(&f->d);
 	assert_true(f->ctl_fd >= 0);
-	assert_int_equal(e2e_control_send(f->ctl_fd,
-					  "{\"op\":\"stop\",\"uuid\":\"" E2E_UUID_A "\"}"),
-			 0);
+	assert_int_equal(
+		e2e_control_send(f->ctl_fd,
+				 "{\"op\":\"stop\",\"uuid\":\"" E2E_UUID_A
+				 "\"}"),
+		0);
 }
 
 static bool reply_forced(json_object *reply)
@@ -126,8 +129,7 @@ static void assert_gone(struct fixture *f)
 	assert_true(json_object_object_get_ex(reply, "devices", &devs));
 	assert_int_equal(json_object_array_length(devs), 0);
 	json_object_put(reply);
-	assert_int_not_equal(access(e2e_device_socket(&f->d, E2E_UUID_A),
-				    F_OK),
+	assert_int_not_equal(access(e2e_device_socket(&f->d, E2E_UUID_A), F_OK),
 			     0);
 }
 
@@ -283,8 +285,9 @@ int main(void)
 						setup_short, teardown),
 		cmocka_unit_test_setup_teardown(test_forced_without_req,
 						setup_short, teardown),
-		cmocka_unit_test_setup_teardown(test_completes_when_client_leaves,
-						setup_long, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_completes_when_client_leaves, setup_long,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_second_stop_busy,
 						setup_long, teardown),
 		cmocka_unit_test_setup_teardown(test_requester_leaves,

@@ -191,12 +191,12 @@ static void test_version_refusals(void **state)
 	ver[0] = 0;
 	memcpy(payload, ver, 4);
 	memcpy(payload + 4, bad_json, sizeof(bad_json));
-	assert_true(version_exchange(payload, 4 + sizeof(bad_json), &hdr,
-				     reply, sizeof(reply)) < 0);
+	assert_true(version_exchange(payload, 4 + sizeof(bad_json), &hdr, reply,
+				     sizeof(reply)) < 0);
 	/* Missing NUL terminator. */
 	memcpy(payload + 4, no_nul, strlen(no_nul));
-	assert_true(version_exchange(payload, 4 + strlen(no_nul), &hdr,
-				     reply, sizeof(reply)) < 0);
+	assert_true(version_exchange(payload, 4 + strlen(no_nul), &hdr, reply,
+				     sizeof(reply)) < 0);
 	/* The device still negotiates with a good client afterwards. */
 	close_dev(connect_dev(E2E_UUID_A));
 }
@@ -264,10 +264,12 @@ static void test_irq_info(void **state)
 	static const struct {
 		uint32_t count, flags;
 	} want[VFIO_PCI_NUM_IRQS] = {
-		[VFIO_PCI_INTX_IRQ_INDEX] = { 1, VFIO_IRQ_INFO_EVENTFD |
+		[VFIO_PCI_INTX_IRQ_INDEX] = { 1,
+					      VFIO_IRQ_INFO_EVENTFD |
 						      VFIO_IRQ_INFO_MASKABLE |
 						      VFIO_IRQ_INFO_AUTOMASKED },
-		[VFIO_PCI_MSI_IRQ_INDEX] = { 1, VFIO_IRQ_INFO_EVENTFD |
+		[VFIO_PCI_MSI_IRQ_INDEX] = { 1,
+					     VFIO_IRQ_INFO_EVENTFD |
 						     VFIO_IRQ_INFO_NORESIZE },
 		[VFIO_PCI_MSIX_IRQ_INDEX] = { 0, 0 },
 		[VFIO_PCI_ERR_IRQ_INDEX] = { 0, 0 },
@@ -287,8 +289,7 @@ static void test_irq_info(void **state)
 			assert_int_equal(info.flags & want[i].flags,
 					 want[i].flags);
 	}
-	assert_int_equal(umdev_client_get_irq_info(c, VFIO_PCI_NUM_IRQS,
-						   &info),
+	assert_int_equal(umdev_client_get_irq_info(c, VFIO_PCI_NUM_IRQS, &info),
 			 -EINVAL);
 	close_dev(c);
 }
@@ -299,8 +300,8 @@ static uint32_t cfg32(struct umdev_client *c, uint64_t off)
 {
 	uint32_t v = 0;
 
-	assert_int_equal(umdev_client_read(c, VFIO_PCI_CONFIG_REGION_INDEX,
-					   off, &v, 4),
+	assert_int_equal(umdev_client_read(c, VFIO_PCI_CONFIG_REGION_INDEX, off,
+					   &v, 4),
 			 4);
 	return v;
 }
@@ -385,23 +386,19 @@ static int set_trigger(struct umdev_client *c, uint32_t index, int fd)
 	int32_t fds[1] = { fd };
 
 	if (fd < 0)
-		return umdev_client_set_irqs(c,
-					     VFIO_IRQ_SET_DATA_NONE |
-						     VFIO_IRQ_SET_ACTION_TRIGGER,
-					     index, 0, 0, NULL, 0, NULL, 0);
-	return umdev_client_set_irqs(c,
-				     VFIO_IRQ_SET_DATA_EVENTFD |
-					     VFIO_IRQ_SET_ACTION_TRIGGER,
-				     index, 0, 1, fds, 1, NULL, 0);
+		return umdev_client_set_irqs(
+			c, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+			index, 0, 0, NULL, 0, NULL, 0);
+	return umdev_client_set_irqs(
+		c, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+		index, 0, 1, fds, 1, NULL, 0);
 }
 
 static int unmask_intx(struct umdev_client *c)
 {
-	return umdev_client_set_irqs(c,
-				     VFIO_IRQ_SET_DATA_NONE |
-					     VFIO_IRQ_SET_ACTION_UNMASK,
-				     VFIO_PCI_INTX_IRQ_INDEX, 0, 1, NULL, 0,
-				     NULL, 0);
+	return umdev_client_set_irqs(
+		c, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
+		VFIO_PCI_INTX_IRQ_INDEX, 0, 1, NULL, 0, NULL, 0);
 }
 
 static void test_intx(void **state)

@@ -68,7 +68,8 @@ int mtty_get_irq_info(struct mdev_device *mdev, struct vfio_irq_info *info)
 		info->count = 0;
 		break;
 	case VFIO_PCI_REQ_IRQ_INDEX:
-		info->flags = VFIO_IRQ_INFO_EVENTFD;
+		/* As the kernel sample reports it (6.1). */
+		info->flags = VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE;
 		info->count = 1;
 		break;
 	default:

@@ -26,7 +26,9 @@ static const struct mdev_driver bad_init_driver = {
 };
 
 static const struct mdev_type_desc bad_init_types[] = {
-	{ .name = "1", .pretty_name = "x", .device_api = "vfio-pci",
+	{ .name = "1",
+	  .pretty_name = "x",
+	  .device_api = "vfio-pci",
 	  .max_instances = 1 },
 };
 

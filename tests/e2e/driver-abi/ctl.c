@@ -46,5 +46,6 @@ int main(int argc, char **argv)
 	if (!len)
 		return 2;
 	return strstr(reply, "\"ok\":true") || strstr(reply, "\"ok\": true") ?
-		       0 : 1;
+		       0 :
+		       1;
 }

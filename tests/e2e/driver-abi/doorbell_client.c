@@ -5,6 +5,9 @@
  * BAR0 and that ringing the doorbell raises the MSI eventfd.  Prints one
  * line per check; exit 0 when every check passed.
  * Usage: doorbell_client SOCKET
+ *        doorbell_client --hold SOCKET   stay attached until the device
+ *            asks for release (REQ eventfd), then let go: prints
+ *            "attached" and "release requested" (exit 0), or times out.
  */
 #include <errno.h>
 #include <poll.h>
@@ -51,6 +54,32 @@ static uint64_t fired(int efd, int ms)
 	return n;
 }
 
+/* Attach, then wait (at most 30 s) for the REQ eventfd and detach. */
+static int hold(const char *path)
+{
+	struct umdev_client *c;
+	int efd, err = 0;
+
+	c = umdev_client_connect(path, &err);
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (!c || efd < 0 ||
+	    umdev_client_set_irqs(
+		    c, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+		    VFIO_PCI_REQ_IRQ_INDEX, 0, 1, &efd, 1, NULL, 0)) {
+		fprintf(stderr, "hold %s: cannot attach\n", path);
+		return 1;
+	}
+	printf("attached\n");
+	fflush(stdout);
+	if (!fired(efd, 30000)) {
+		printf("no release request\n");
+		return 1;
+	}
+	printf("release requested\n");
+	umdev_client_close(c);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct vfio_region_info ri = { 0 };
@@ -59,6 +88,8 @@ int main(int argc, char **argv)
 	uint16_t ids[2] = { 0 };
 	int efd, err = 0;
 
+	if (argc == 3 && !strcmp(argv[1], "--hold"))
+		return hold(argv[2]);
 	if (argc != 2) {
 		fprintf(stderr, "usage: doorbell_client SOCKET\n");
 		return 2;
@@ -74,7 +105,8 @@ int main(int argc, char **argv)
 	      "BAR0 is 4 KiB");
 	check(umdev_client_read(c, VFIO_PCI_CONFIG_REGION_INDEX, 0, ids, 4) ==
 			      4 &&
-		      ids[0] == DOORBELL_VENDOR_ID && ids[1] == DOORBELL_DEVICE_ID,
+		      ids[0] == DOORBELL_VENDOR_ID &&
+		      ids[1] == DOORBELL_DEVICE_ID,
 	      "config space has the doorbell's vendor and device id");
 	check(umdev_client_get_irq_info(c, VFIO_PCI_MSI_IRQ_INDEX, &ii) == 0 &&
 		      ii.count == 1,
@@ -85,11 +117,12 @@ int main(int argc, char **argv)
 	      "SCRATCH keeps what was written");
 
 	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	check(efd >= 0 && umdev_client_set_irqs(c,
-				VFIO_IRQ_SET_DATA_EVENTFD |
-					VFIO_IRQ_SET_ACTION_TRIGGER,
-				VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &efd, 1, NULL,
-				0) == 0,
+	check(efd >= 0 &&
+		      umdev_client_set_irqs(c,
+					    VFIO_IRQ_SET_DATA_EVENTFD |
+						    VFIO_IRQ_SET_ACTION_TRIGGER,
+					    VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &efd,
+					    1, NULL, 0) == 0,
 	      "MSI eventfd installed");
 	check(fired(efd, 0) == 0, "no interrupt before the doorbell rings");
 	check(wr(c, DOORBELL_REG_DOORBELL, 42) == 4, "ring the doorbell");

@@ -329,7 +329,7 @@ static void test_irq_info(void **state)
 		[MSI] = { VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE, 1 },
 		[VFIO_PCI_MSIX_IRQ_INDEX] = { 0, 0 },
 		[VFIO_PCI_ERR_IRQ_INDEX] = { 0, 0 },
-		[REQ] = { VFIO_IRQ_INFO_EVENTFD, 1 },
+		[REQ] = { VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE, 1 },
 	};
 	struct vfio_irq_info info;
 	uint32_t i;
