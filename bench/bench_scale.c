@@ -273,7 +273,7 @@ int bench_scale(const struct bench_opts *o)
 	long long rss0, rss1 = 0, slab0, slab1 = 0;
 	unsigned int lv;
 	int ret = 0;
-	char name[64];
+	char names[2][3][32];
 
 	/* One listening socket per device: raise the soft limit. */
 	getrlimit(RLIMIT_NOFILE, &rl);
@@ -310,12 +310,13 @@ int bench_scale(const struct bench_opts *o)
 			rss1 = bench_proc_kb("/proc/self/status", "VmRSS");
 			slab1 = bench_proc_kb("/proc/meminfo", "Slab");
 		}
-		snprintf(name, sizeof(name), "scale-%u", bench_levels[lv]);
-		cyc[lv].name = NULL;
-		ret = bench_series_init(&cyc[lv], strdup(name), o->scale_iters);
-		snprintf(name, sizeof(name), "scale-core-%u", bench_levels[lv]);
+		snprintf(names[0][lv], sizeof(names[0][lv]), "scale-%u",
+			 bench_levels[lv]);
+		snprintf(names[1][lv], sizeof(names[1][lv]), "scale-core-%u",
+			 bench_levels[lv]);
+		ret = bench_series_init(&cyc[lv], names[0][lv], o->scale_iters);
 		if (!ret)
-			ret = bench_series_init(&core[lv], strdup(name),
+			ret = bench_series_init(&core[lv], names[1][lv],
 						o->scale_iters);
 		if (!ret)
 			ret = bench_interleave(bench_scale_cycle, &s, &cyc[lv],
@@ -332,6 +333,8 @@ int bench_scale(const struct bench_opts *o)
 				  bench_levels[lv]);
 		bench_scale_print("create+remove core only", &ks[lv],
 				  bench_levels[lv]);
+		bench_series_free(&cyc[lv]);
+		bench_series_free(&core[lv]);
 		fflush(stdout);
 	}
 	if (ret)

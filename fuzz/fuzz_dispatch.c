@@ -39,10 +39,10 @@
 #define FUZZ_UUID "f0d15000-0000-4000-8000-000000000001"
 #define FUZZ_MAX_WATCH 4
 #define FUZZ_MAX_RECORD 4096
-#define FUZZ_QEMU_CAPS                                                      \
-	"{\"capabilities\":{\"migration\":{\"pgsize\":4096,"                  \
-	"\"max_bitmap_size\":268435456},\"max_msg_fds\":16,"                \
-	"\"max_data_xfer_size\":1048576,\"pgsizes\":4096,"                  \
+#define FUZZ_QEMU_CAPS                                       \
+	"{\"capabilities\":{\"migration\":{\"pgsize\":4096," \
+	"\"max_bitmap_size\":268435456},\"max_msg_fds\":16," \
+	"\"max_data_xfer_size\":1048576,\"pgsizes\":4096,"   \
 	"\"max_dma_maps\":65535,\"write_multiple\":true}}"
 
 /* ---- a tiny event loop for the server ---- */
@@ -211,8 +211,7 @@ static bool fuzz_send(int fd, const void *buf, size_t len, const int *fds,
 	const uint8_t *p = buf;
 
 	while (len) {
-		ssize_t n = vu_wire_send(fd, p, len, fds, nr_fds,
-					 MSG_DONTWAIT);
+		ssize_t n = vu_wire_send(fd, p, len, fds, nr_fds, MSG_DONTWAIT);
 
 		if (n == -EAGAIN) {
 			/* Socket full: the server must take some. */
@@ -266,8 +265,8 @@ static bool fuzz_negotiate(int fd)
 	uint8_t payload[4 + sizeof(caps)] = { 0, 0, 0, 0 };
 
 	memcpy(payload + 4, caps, sizeof(caps));
-	return fuzz_send_msg(fd, 0, VU_CMD_VERSION, 0, payload,
-			     sizeof(payload), NULL, 0);
+	return fuzz_send_msg(fd, 0, VU_CMD_VERSION, 0, payload, sizeof(payload),
+			     NULL, 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -323,8 +322,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(!mdev_is_open(mdev));
 
 	/* Every input meets the same device. */
-	FUZZ_ASSERT(mtty_driver_restore(mdev, power_on, power_on_len,
-					NULL) == 0);
+	FUZZ_ASSERT(mtty_driver_restore(mdev, power_on, power_on_len, NULL) ==
+		    0);
 	fuzz_check_fds("iteration");
 	return 0;
 }

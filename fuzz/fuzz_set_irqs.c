@@ -160,8 +160,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* THR-empty interrupt on port 0: fires the active trigger. */
 		FUZZ_ASSERT(ops->write(mdev, VFIO_PCI_BAR0_REGION_INDEX, 1,
 				       "\x02", 1) == 1);
-		FUZZ_ASSERT(ops->read(mdev, VFIO_PCI_BAR0_REGION_INDEX, 2,
-				      &iir, 1) == 1);
+		FUZZ_ASSERT(ops->read(mdev, VFIO_PCI_BAR0_REGION_INDEX, 2, &iir,
+				      1) == 1);
 		FUZZ_ASSERT(ops->write(mdev, VFIO_PCI_BAR0_REGION_INDEX, 1,
 				       "\x00", 1) == 1);
 		fuzz_check_state(st);
@@ -169,8 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The client left: every trigger is dropped, the mode left. */
 	mdev_device_close(mdev);
-	FUZZ_ASSERT(st->intx_fd == -1 && st->msi_fd == -1 &&
-		    st->req_fd == -1);
+	FUZZ_ASSERT(st->intx_fd == -1 && st->msi_fd == -1 && st->req_fd == -1);
 	FUZZ_ASSERT(st->model.irq_mode == MTTY_IRQ_NONE);
 	FUZZ_ASSERT(mdev_core_remove(core, FUZZ_UUID) == 0);
 	fuzz_check_fds("iteration");

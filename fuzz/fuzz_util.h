@@ -29,11 +29,11 @@ static inline void fuzz_fail(const char *msg)
 
 #define FUZZ_STR2(x) #x
 #define FUZZ_STR(x) FUZZ_STR2(x)
-#define FUZZ_ASSERT(cond)                                                   \
-	do {                                                                \
-		if (!(cond))                                                \
-			fuzz_fail("FUZZ: " __FILE__ ":" FUZZ_STR(__LINE__)  \
-				  ": assertion failed: " #cond);            \
+#define FUZZ_ASSERT(cond)                                                \
+	do {                                                             \
+		if (!(cond))                                             \
+			fuzz_fail("FUZZ: " __FILE__ ":" FUZZ_STR(        \
+				__LINE__) ": assertion failed: " #cond); \
 	} while (0)
 
 /* The fuzz input, consumed front to back. */

@@ -27,8 +27,8 @@ static void fuzz_version_round_trip(uint16_t major, uint16_t minor,
 
 	len = vu_version_format(major, minor, caps, buf, sizeof(buf));
 	FUZZ_ASSERT(len > 4 && (size_t)len <= sizeof(buf));
-	FUZZ_ASSERT(vu_version_parse(buf, len, &major2, &minor2, &back,
-				     &why) == 0);
+	FUZZ_ASSERT(vu_version_parse(buf, len, &major2, &minor2, &back, &why) ==
+		    0);
 	FUZZ_ASSERT(major2 == major && minor2 == minor);
 	FUZZ_ASSERT(back.max_msg_fds == caps->max_msg_fds);
 	FUZZ_ASSERT(back.max_data_xfer_size == caps->max_data_xfer_size);

@@ -68,8 +68,8 @@ static void put_u16(struct seed *s, uint16_t v)
 
 /* ---- fuzz_version: VERSION payloads ---- */
 
-static void seed_version_one(const char *name, uint16_t major,
-			     uint16_t minor, const char *json)
+static void seed_version_one(const char *name, uint16_t major, uint16_t minor,
+			     const char *json)
 {
 	struct seed s = { .len = 0 };
 
@@ -115,9 +115,9 @@ static void rec_region(struct seed *s, uint8_t cmd, uint8_t extra,
 		       uint32_t count)
 {
 	uint8_t p[16 + 64];
-	struct vu_region_rw rw = {
-		.offset = offset, .region = region, .count = count
-	};
+	struct vu_region_rw rw = { .offset = offset,
+				   .region = region,
+				   .count = count };
 	size_t len = sizeof(rw);
 
 	memcpy(p, &rw, sizeof(rw));
@@ -132,8 +132,11 @@ static void rec_irqs(struct seed *s, uint8_t extra, uint32_t flags,
 		     uint32_t index, uint32_t count)
 {
 	struct vfio_irq_set set = {
-		.argsz = sizeof(set), .flags = flags, .index = index,
-		.start = 0, .count = count,
+		.argsz = sizeof(set),
+		.flags = flags,
+		.index = index,
+		.start = 0,
+		.count = count,
 	};
 
 	rec(s, VU_CMD_DEVICE_SET_IRQS | extra, &set, sizeof(set));
@@ -144,13 +147,17 @@ static void seeds_dispatch(void)
 	struct vfio_device_info info = { .argsz = 16 };
 	struct vfio_region_info ri = { .argsz = sizeof(ri) };
 	struct vfio_irq_info ii = { .argsz = sizeof(ii) };
-	struct vu_dma_map map = { .argsz = sizeof(map), .flags = 3,
-				  .address = 0x100000, .size = 0x1000 };
+	struct vu_dma_map map = { .argsz = sizeof(map),
+				  .flags = 3,
+				  .address = 0x100000,
+				  .size = 0x1000 };
 	struct vu_dma_unmap unmap = { .argsz = sizeof(unmap),
-				      .address = 0x100000, .size = 0x1000 };
+				      .address = 0x100000,
+				      .size = 0x1000 };
 	uint8_t multi[8 + 2 * sizeof(struct vu_write_one)];
 	struct vu_write_one w = { .region = 0, .offset = 0, .count = 1 };
-	struct vu_hdr hdr = { .msg_id = 7, .command = VU_CMD_REGION_READ,
+	struct vu_hdr hdr = { .msg_id = 7,
+			      .command = VU_CMD_REGION_READ,
 			      .size = 32 };
 	uint64_t cnt = 2;
 	struct seed s = { .len = 0 };
@@ -202,8 +209,7 @@ static void seeds_dispatch(void)
 	rec(&s, VU_CMD_REGION_WRITE_MULTI | REC_POSTED, multi, sizeof(multi));
 	rec_region(&s, VU_CMD_REGION_READ, 0, 0, 0, NULL, 8);
 	rec(&s, VU_CMD_DEVICE_RESET, NULL, 0);
-	rec_region(&s, VU_CMD_REGION_WRITE, 0, 7, 0x10, "\xff\xff\xff\xff",
-		   4);
+	rec_region(&s, VU_CMD_REGION_WRITE, 0, 7, 0x10, "\xff\xff\xff\xff", 4);
 	rec_region(&s, VU_CMD_REGION_READ, 0, 7, 0x10, NULL, 8);
 	seed_write("fuzz_dispatch", "msi-multi-reset", s.b, s.len);
 
@@ -217,7 +223,8 @@ static void seeds_dispatch(void)
 	rec(&s, REC_RAW, &hdr, 10);
 	rec(&s, REC_RAW, (const uint8_t *)&hdr + 10, 6);
 	{
-		struct vu_region_rw rw = { .offset = 0, .region = 7,
+		struct vu_region_rw rw = { .offset = 0,
+					   .region = 7,
 					   .count = 4 };
 
 		rec(&s, REC_RAW, &rw, sizeof(rw));
@@ -231,8 +238,11 @@ static void irq_rec(struct seed *s, uint32_t flags, uint32_t index,
 		    uint32_t count, const void *data, uint8_t n)
 {
 	struct vfio_irq_set set = {
-		.argsz = sizeof(set) + n, .flags = flags, .index = index,
-		.start = 0, .count = count,
+		.argsz = sizeof(set) + n,
+		.flags = flags,
+		.index = index,
+		.start = 0,
+		.count = count,
 	};
 
 	put(s, &set, sizeof(set));

@@ -268,11 +268,35 @@ static void control_server_accept(void *arg, uint32_t revents)
 	log_msg(LOG_LEVEL_DEBUG, "control: connection from pid %d", (int)pid);
 }
 
-struct control_server *control_server_new(const struct control_config *cfg)
+/* A listening socket at @path, mode 0600 from the start; fd or -errno. */
+static int control_listen(const char *path)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	mode_t old_umask;
+	int fd, ret;
+
+	strcpy(addr.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	/* Never a moment where others could connect. */
+	old_umask = umask(0177);
+	ret = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
+	umask(old_umask);
+	if (ret < 0 || listen(fd, 16) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+struct control_server *control_server_new(const struct control_config *cfg)
+{
+	struct sockaddr_un addr;
 	struct control_server *cs;
-	int err;
+	int ret;
 
 	if (strlen(cfg->socket_path) >= sizeof(addr.sun_path)) {
 		errno = ENAMETOOLONG;
@@ -282,41 +306,26 @@ struct control_server *control_server_new(const struct control_config *cfg)
 	if (!cs)
 		return NULL;
 	strcpy(cs->path, cfg->socket_path);
-	strcpy(addr.sun_path, cfg->socket_path);
 	cs->loop = cfg->loop;
 	cs->ops.core = cfg->core;
 	cs->ops.devices = cfg->devices;
-	cs->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (cs->fd < 0)
+	cs->fd = control_listen(cs->path);
+	if (cs->fd < 0) {
+		ret = cs->fd;
 		goto err_free;
-	unlink(cs->path);
-	/* Never a moment where others could connect: 0600 from the start. */
-	mode_t old = umask(0177);
-	int ret = bind(cs->fd, (struct sockaddr *)&addr, sizeof(addr));
-
-	umask(old);
-	if (ret < 0 || listen(cs->fd, 16) < 0)
-		goto err_close;
+	}
 	ret = event_loop_watch(cs->loop, cs->fd, EPOLLIN, control_server_accept,
 			       cs);
-	if (ret) {
-		errno = -ret;
-		goto err_unlink;
-	}
+	if (ret)
+		goto err_close;
 	return cs;
 
-err_unlink:
-	err = errno;
-	unlink(cs->path);
-	errno = err;
 err_close:
-	err = errno;
 	close(cs->fd);
-	errno = err;
+	unlink(cs->path);
 err_free:
-	err = errno;
 	free(cs);
-	errno = err;
+	errno = -ret;
 	return NULL;
 }
 

@@ -208,10 +208,10 @@ static void test_other_uid_blocked_by_modes(void **state)
 	assert_int_equal(e2e_start(&daemon_, E2E_UUID_A, "mtty-1"), 0);
 	assert_int_equal(run_as_other_uid(daemon_.control_path, true, false),
 			 SAW_REFUSED_OPEN);
-	assert_int_equal(run_as_other_uid(e2e_device_socket(&daemon_,
-							    E2E_UUID_A),
-					  false, false),
-			 SAW_REFUSED_OPEN);
+	assert_int_equal(
+		run_as_other_uid(e2e_device_socket(&daemon_, E2E_UUID_A), false,
+				 false),
+		SAW_REFUSED_OPEN);
 	assert_int_equal(e2e_stop(&daemon_, E2E_UUID_A), 0);
 }
 
@@ -226,8 +226,8 @@ static void test_other_uid_refused_by_peercred(void **state)
 
 	assert_int_equal(run_as_other_uid(daemon_.control_path, true, true),
 			 SAW_CLOSED);
-	assert_true(e2e_daemon_log_contains(&daemon_,
-					    "refused connection from uid 65534"));
+	assert_true(e2e_daemon_log_contains(
+		&daemon_, "refused connection from uid 65534"));
 	assert_int_equal(run_as_other_uid(dev, false, true), SAW_CLOSED);
 	assert_true(e2e_daemon_log_contains(&daemon_, "uid 65534) refused"));
 
@@ -271,9 +271,9 @@ static int control_uuid_request(const char *op, json_object *uuid)
 	}
 	fd = e2e_control_connect(&daemon_);
 	assert_true(fd >= 0);
-	assert_int_equal(e2e_control_send(fd, json_object_to_json_string_ext(
-						      req,
-						      JSON_C_TO_STRING_PLAIN)),
+	assert_int_equal(e2e_control_send(fd,
+					  json_object_to_json_string_ext(
+						  req, JSON_C_TO_STRING_PLAIN)),
 			 0);
 	reply = e2e_control_recv(fd);
 	assert_non_null(reply);
@@ -294,28 +294,31 @@ static void test_bad_uuid_control(void **state)
 
 	for (i = 0; i < sizeof(bad_uuids) / sizeof(bad_uuids[0]); i++) {
 		print_message("# control: '%s'\n", bad_uuids[i]);
-		assert_int_equal(control_uuid_request("start",
-				json_object_new_string(bad_uuids[i])),
+		assert_int_equal(control_uuid_request(
+					 "start",
+					 json_object_new_string(bad_uuids[i])),
 				 -EINVAL);
-		assert_int_equal(control_uuid_request("stop",
-				json_object_new_string(bad_uuids[i])),
+		assert_int_equal(control_uuid_request(
+					 "stop",
+					 json_object_new_string(bad_uuids[i])),
 				 -EINVAL);
 	}
 	/* Not a string at all. */
-	assert_int_equal(control_uuid_request("start",
-					      json_object_new_int(42)),
+	assert_int_equal(control_uuid_request("start", json_object_new_int(42)),
 			 -EINVAL);
 	assert_int_equal(control_uuid_request("stop", json_object_new_null()),
 			 -EINVAL);
 	/* A valid UUID followed by a NUL and a path ("\u0000" in JSON). */
-	assert_int_equal(control_uuid_request("start",
-			json_object_new_string_len(with_nul,
-						   sizeof(with_nul) - 1)),
-			 -EINVAL);
-	assert_int_equal(control_uuid_request("stop",
-			json_object_new_string_len(with_nul,
-						   sizeof(with_nul) - 1)),
-			 -EINVAL);
+	assert_int_equal(
+		control_uuid_request("start",
+				     json_object_new_string_len(
+					     with_nul, sizeof(with_nul) - 1)),
+		-EINVAL);
+	assert_int_equal(
+		control_uuid_request("stop",
+				     json_object_new_string_len(
+					     with_nul, sizeof(with_nul) - 1)),
+		-EINVAL);
 
 	assert_int_equal(count_entries(daemon_.runtime_dir), run0);
 	assert_int_equal(count_entries(daemon_.tmp_dir), tmp0);
@@ -329,8 +332,7 @@ static void test_bad_uuid_control(void **state)
 static int evil_listener(char *path, size_t len)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	assert_true(fd >= 0);
 	snprintf(path, len, "%s/evil.sock", daemon_.tmp_dir);
@@ -354,10 +356,17 @@ static void test_bad_uuid_umdevctl(void **state)
 
 	for (i = 0; i < sizeof(bad_uuids) / sizeof(bad_uuids[0]); i++) {
 		for (v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++) {
-			char *argv[] = { (char *)ctl, "--runtime-dir",
-					 daemon_.runtime_dir, (char *)verbs[v],
-					 "-u", (char *)bad_uuids[i], "-p",
-					 "mtty", "-t", "mtty-1", NULL };
+			char *argv[] = { (char *)ctl,
+					 "--runtime-dir",
+					 daemon_.runtime_dir,
+					 (char *)verbs[v],
+					 "-u",
+					 (char *)bad_uuids[i],
+					 "-p",
+					 "mtty",
+					 "-t",
+					 "mtty-1",
+					 NULL };
 			char *out = NULL, *err = NULL;
 			int ret;
 

@@ -14,7 +14,9 @@
  * leak of even a few bytes per request would be ~1 MiB after 100,000
  * requests per client, so 1 MiB still catches per-request leaks.  The
  * baseline is taken after one warm-up round of the same work, so that
- * one-time allocations (json-c, the allocator's arenas) are in it.
+ * one-time allocations (json-c, the allocator's arenas) are in it.  In
+ * the AddressSanitizer build the RSS bound is replaced by the sanitizer's
+ * own leak check when the daemon exits.
  *
  * Environment: UMDEV_STRESS_OPS overrides the requests per client.
  */
@@ -95,8 +97,7 @@ static void stress_loopback(struct stress_client *c, struct umdev_client *cl,
 	ret = umdev_client_write8(cl, VFIO_PCI_BAR0_REGION_INDEX, REG_THR, v);
 	if (ret < 0)
 		stress_fail(c, "THR write: %d", ret);
-	ret = umdev_client_read8(cl, VFIO_PCI_BAR0_REGION_INDEX, REG_LSR,
-				 &lsr);
+	ret = umdev_client_read8(cl, VFIO_PCI_BAR0_REGION_INDEX, REG_LSR, &lsr);
 	if (ret < 0 || !(lsr & LSR_DR))
 		stress_fail(c, "LSR after THR: ret %d lsr 0x%x", ret, lsr);
 	ret = umdev_client_read8(cl, VFIO_PCI_BAR0_REGION_INDEX, REG_THR,
@@ -114,8 +115,8 @@ static void stress_posted(struct stress_client *c, struct umdev_client *cl,
 	uint8_t back = 0;
 	int ret;
 
-	ret = umdev_client_write_posted(cl, VFIO_PCI_BAR0_REGION_INDEX,
-					REG_SCR, &v, 1);
+	ret = umdev_client_write_posted(cl, VFIO_PCI_BAR0_REGION_INDEX, REG_SCR,
+					&v, 1);
 	if (ret < 0)
 		stress_fail(c, "posted SCR write: %d", ret);
 	ret = umdev_client_read8(cl, VFIO_PCI_BAR0_REGION_INDEX, REG_SCR,
@@ -163,8 +164,7 @@ static void stress_irq(struct stress_client *c, struct umdev_client *cl)
 	/* The daemon signals the eventfd before it answers the write. */
 	if (e2e_eventfd_count(efd) == 0)
 		stress_fail(c, "THRE interrupt did not fire");
-	ret = umdev_client_read8(cl, VFIO_PCI_BAR0_REGION_INDEX, REG_IIR,
-				 &iir);
+	ret = umdev_client_read8(cl, VFIO_PCI_BAR0_REGION_INDEX, REG_IIR, &iir);
 	if (ret < 0 || (iir & 0x0f) != 0x02)
 		stress_fail(c, "IIR: ret %d iir 0x%x", ret, iir);
 	ret = umdev_client_write8(cl, VFIO_PCI_BAR0_REGION_INDEX, REG_IER, 0);
@@ -174,10 +174,9 @@ static void stress_irq(struct stress_client *c, struct umdev_client *cl)
 				    NULL, 0, NULL, 0);
 	if (ret < 0)
 		stress_fail(c, "SET_IRQS unmask: %d", ret);
-	ret = umdev_client_set_irqs(cl, VFIO_IRQ_SET_DATA_NONE |
-						VFIO_IRQ_SET_ACTION_TRIGGER,
-				    VFIO_PCI_INTX_IRQ_INDEX, 0, 0, NULL, 0,
-				    NULL, 0);
+	ret = umdev_client_set_irqs(
+		cl, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+		VFIO_PCI_INTX_IRQ_INDEX, 0, 0, NULL, 0, NULL, 0);
 	if (ret < 0)
 		stress_fail(c, "SET_IRQS disable: %d", ret);
 	close(efd);
@@ -192,8 +191,7 @@ static void stress_reset(struct stress_client *c, struct umdev_client *cl)
 	ret = umdev_client_reset(cl);
 	if (ret < 0)
 		stress_fail(c, "reset: %d", ret);
-	ret = umdev_client_read8(cl, VFIO_PCI_BAR0_REGION_INDEX, REG_SCR,
-				 &scr);
+	ret = umdev_client_read8(cl, VFIO_PCI_BAR0_REGION_INDEX, REG_SCR, &scr);
 	if (ret < 0 || scr != 0)
 		stress_fail(c, "SCR after reset: ret %d scr 0x%x", ret, scr);
 	c->ops += 2;
@@ -254,18 +252,28 @@ static int stress_churn(int stop_fd)
 
 		if (read(stop_fd, &buf, 1) != -1 || errno != EAGAIN)
 			break;
-		snprintf(uuid, sizeof(uuid),
-			 "5e1f0000-0000-4000-8000-%012lx", cycles);
+		snprintf(uuid, sizeof(uuid), "5e1f0000-0000-4000-8000-%012lx",
+			 cycles);
 		if (cycles % 2) {
-			char *const start[] = {
-				(char *)ctl, "--runtime-dir", daemon_.runtime_dir,
-				"start", "-u", uuid, "-p", "mtty", "-t",
-				cycles % 4 == 1 ? "mtty-1" : "mtty-2", NULL
-			};
-			char *const stop[] = {
-				(char *)ctl, "--runtime-dir", daemon_.runtime_dir,
-				"stop", "-u", uuid, NULL
-			};
+			char *const start[] = { (char *)ctl,
+						"--runtime-dir",
+						daemon_.runtime_dir,
+						"start",
+						"-u",
+						uuid,
+						"-p",
+						"mtty",
+						"-t",
+						cycles % 4 == 1 ? "mtty-1" :
+								  "mtty-2",
+						NULL };
+			char *const stop[] = { (char *)ctl,
+					       "--runtime-dir",
+					       daemon_.runtime_dir,
+					       "stop",
+					       "-u",
+					       uuid,
+					       NULL };
 			char *out = NULL, *err = NULL;
 
 			ret = e2e_run(start, NULL, &out, &err);
@@ -275,8 +283,9 @@ static int stress_churn(int stop_fd)
 				ret = e2e_run(stop, NULL, &out, &err);
 			}
 			if (ret != 0) {
-				fprintf(stderr, "# churn: umdevctl %s: %d: %s\n",
-					uuid, ret, err ? err : "");
+				fprintf(stderr,
+					"# churn: umdevctl %s: %d: %s\n", uuid,
+					ret, err ? err : "");
 				return 1;
 			}
 			free(out);
@@ -343,15 +352,15 @@ static unsigned long stress_round(unsigned long ops)
 		snprintf(clients[i].uuid, sizeof(clients[i].uuid),
 			 "57e55000-0000-4000-8000-%012x", i);
 		assert_int_equal(pthread_create(&threads[i], NULL,
-						stress_client_run,
-						&clients[i]),
+						stress_client_run, &clients[i]),
 				 0);
 	}
 	for (i = 0; i < STRESS_CLIENTS; i++) {
 		pthread_join(threads[i], NULL);
 		if (clients[i].errors)
-			fprintf(stderr, "# client %u (%s): %lu errors, first: %s\n",
-				i, clients[i].uuid, clients[i].errors,
+			fprintf(stderr,
+				"# client %u (%s): %lu errors, first: %s\n", i,
+				clients[i].uuid, clients[i].errors,
 				clients[i].first_error);
 		assert_int_equal(clients[i].errors, 0);
 		assert_true(clients[i].ops >= ops);
@@ -457,7 +466,15 @@ static void test_stress_clients_and_churn(void **state)
 	fprintf(stderr, "# daemon fds %d -> %d, RSS %ld -> %ld KiB\n", fds0,
 		fds1, rss0, rss1);
 	assert_int_equal(fds1, fds0);
+#ifndef __SANITIZE_ADDRESS__
 	assert_true(rss1 <= rss0 + STRESS_RSS_SLACK_KIB);
+#else
+	/*
+	 * AddressSanitizer keeps freed memory in quarantine (up to 256 MiB),
+	 * so RSS says nothing here; its leak check at the daemon's exit
+	 * (non-zero status, caught by the teardown) does the job instead.
+	 */
+#endif
 
 	/* The 8 stress devices and the control socket are left. */
 	assert_int_equal(e2e_runtime_sockets(&daemon_), STRESS_CLIENTS + 1);

@@ -82,10 +82,10 @@ static void test_paths(void **state)
 				 "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001", buf,
 				 sizeof(buf)),
 			 0);
-	assert_string_equal(buf,
-			    "/run/umdev/83b8f4f2-509f-382f-3c1e-e6bfe0fa1001.sock");
-	assert_int_equal(runtime_dir_device_socket("/run/umdev", "../../x",
-						   buf, sizeof(buf)),
+	assert_string_equal(
+		buf, "/run/umdev/83b8f4f2-509f-382f-3c1e-e6bfe0fa1001.sock");
+	assert_int_equal(runtime_dir_device_socket("/run/umdev", "../../x", buf,
+						   sizeof(buf)),
 			 -EINVAL);
 	/* Over sun_path (108 bytes) even though it fits @buf. */
 	memset(longdir, 'd', sizeof(longdir) - 1);
@@ -98,24 +98,24 @@ static void test_paths(void **state)
 
 static void test_uuid_valid(void **state)
 {
-	assert_true(runtime_dir_uuid_valid(
-		"83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"));
-	assert_true(runtime_dir_uuid_valid(
-		"83B8F4F2-509F-382F-3C1E-E6BFE0FA1001"));
+	assert_true(
+		runtime_dir_uuid_valid("83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"));
+	assert_true(
+		runtime_dir_uuid_valid("83B8F4F2-509F-382F-3C1E-E6BFE0FA1001"));
 	assert_false(runtime_dir_uuid_valid(NULL));
 	assert_false(runtime_dir_uuid_valid(""));
 	assert_false(runtime_dir_uuid_valid(
 		"83b8f4f2-509f-382f-3c1e-e6bfe0fa100")); /* 35 */
 	assert_false(runtime_dir_uuid_valid(
 		"83b8f4f2-509f-382f-3c1e-e6bfe0fa10011")); /* 37 */
-	assert_false(runtime_dir_uuid_valid(
-		"83b8f4f2/509f-382f-3c1e-e6bfe0fa1001"));
-	assert_false(runtime_dir_uuid_valid(
-		"83b8f4f2-509f-382f-3c1e-e6bfe0fa10.."));
-	assert_false(runtime_dir_uuid_valid(
-		"83b8f4f2-509f-382f-3c1ee-6bfe0fa1001"));
-	assert_false(runtime_dir_uuid_valid(
-		"83b8f4g2-509f-382f-3c1e-e6bfe0fa1001"));
+	assert_false(
+		runtime_dir_uuid_valid("83b8f4f2/509f-382f-3c1e-e6bfe0fa1001"));
+	assert_false(
+		runtime_dir_uuid_valid("83b8f4f2-509f-382f-3c1e-e6bfe0fa10.."));
+	assert_false(
+		runtime_dir_uuid_valid("83b8f4f2-509f-382f-3c1ee-6bfe0fa1001"));
+	assert_false(
+		runtime_dir_uuid_valid("83b8f4g2-509f-382f-3c1e-e6bfe0fa1001"));
 }
 
 int main(void)
