@@ -53,25 +53,24 @@ int umdev_client_set_irqs(struct umdev_client *c, uint32_t flags,
 			  const int *fds, size_t nr_fds, const void *data,
 			  size_t data_len);
 /** umdev_client_read() - REGION_READ.  Return @count or -errno. */
-int umdev_client_read(struct umdev_client *c, uint32_t index,
-		      uint64_t offset, void *buf, uint32_t count);
+int umdev_client_read(struct umdev_client *c, uint32_t index, uint64_t offset,
+		      void *buf, uint32_t count);
 /** umdev_client_write() - REGION_WRITE, waiting for the reply. */
-int umdev_client_write(struct umdev_client *c, uint32_t index,
-		       uint64_t offset, const void *buf, uint32_t count);
+int umdev_client_write(struct umdev_client *c, uint32_t index, uint64_t offset,
+		       const void *buf, uint32_t count);
 /**
  * umdev_client_write_posted() - REGION_WRITE with the no-reply flag: returns
  * once the message is sent.  Errors on it are not reported by the server.
  */
 int umdev_client_write_posted(struct umdev_client *c, uint32_t index,
-			      uint64_t offset, const void *buf,
-			      uint32_t count);
+			      uint64_t offset, const void *buf, uint32_t count);
 int umdev_client_reset(struct umdev_client *c);
 
 /* Convenience for byte-wide device registers. */
-int umdev_client_read8(struct umdev_client *c, uint32_t index,
-		       uint64_t offset, uint8_t *val);
-int umdev_client_write8(struct umdev_client *c, uint32_t index,
-			uint64_t offset, uint8_t val);
+int umdev_client_read8(struct umdev_client *c, uint32_t index, uint64_t offset,
+		       uint8_t *val);
+int umdev_client_write8(struct umdev_client *c, uint32_t index, uint64_t offset,
+			uint8_t val);
 
 /**
  * umdev_client_request() - send any raw message and wait for its reply

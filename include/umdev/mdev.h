@@ -130,8 +130,7 @@ int mdev_core_create(struct mdev_core *core, const char *uuid_str,
 int mdev_core_remove(struct mdev_core *core, const char *uuid_str);
 
 /** mdev_core_find() - the device with @uuid, or NULL.  O(1). */
-struct mdev_device *mdev_core_find(struct mdev_core *core,
-				   const uuid_t uuid);
+struct mdev_device *mdev_core_find(struct mdev_core *core, const uuid_t uuid);
 /** mdev_core_find_str() - as mdev_core_find(); NULL if malformed/unknown. */
 struct mdev_device *mdev_core_find_str(struct mdev_core *core,
 				       const char *uuid_str);

@@ -46,14 +46,14 @@ struct umdev_device_ops {
 	 * success the driver owns every fd >= 0 in @data (and closes the
 	 * ones it replaces); on failure the caller still owns them.
 	 */
-	int (*set_irqs)(struct mdev_device *mdev, const struct vfio_irq_set *set,
-			const void *data);
+	int (*set_irqs)(struct mdev_device *mdev,
+			const struct vfio_irq_set *set, const void *data);
 
 	/* Region access.  Return @count, or -EINVAL for a bad index/range. */
 	long (*read)(struct mdev_device *mdev, uint32_t index, uint64_t offset,
 		     void *buf, uint32_t count);
-	long (*write)(struct mdev_device *mdev, uint32_t index,
-		      uint64_t offset, const void *buf, uint32_t count);
+	long (*write)(struct mdev_device *mdev, uint32_t index, uint64_t offset,
+		      const void *buf, uint32_t count);
 
 	/* VFIO_DEVICE_RESET. */
 	int (*reset)(struct mdev_device *mdev);

@@ -48,6 +48,7 @@ struct mdev_device {
 	void *drvdata;
 	bool open;
 	unsigned int request_count; /* times the client was asked to leave */
+	struct mdev_timer *timers; /* this device's timers */
 	struct mdev_device *prev, *next; /* core->devices, creation order */
 };
 
@@ -58,7 +59,7 @@ struct mdev_timer {
 	void *arg;
 	int fd; /* timerfd, CLOCK_MONOTONIC */
 	bool watched; /* registered with the host's loop */
-	struct mdev_timer *prev, *next; /* core->timers */
+	struct mdev_timer *prev, *next; /* mdev->timers */
 };
 
 struct mdev_core {
@@ -68,7 +69,6 @@ struct mdev_core {
 	struct mdev_device *devices_head, *devices_tail;
 	size_t nr_devices;
 	struct uuid_index index; /* uuid -> struct mdev_device * */
-	struct mdev_timer *timers;
 };
 
 /* device.c: tear one device down (no client check). */

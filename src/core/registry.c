@@ -38,7 +38,7 @@ struct mdev_core *mdev_core_new(const struct mdev_host_ops *host,
 
 /**
  * mdev_core_free() - remove every device (closing open ones) and every
- * parent, then free the core.  Timers still alive are freed too.
+ * parent (and with them every timer), then free the core.
  */
 void mdev_core_free(struct mdev_core *core)
 {
@@ -46,8 +46,6 @@ void mdev_core_free(struct mdev_core *core)
 		return;
 	while (core->parents_head)
 		mdev_unregister_parent(core->parents_head);
-	while (core->timers)
-		mdev_timer_free(core->timers);
 	uuid_index_fini(&core->index);
 	free(core);
 }

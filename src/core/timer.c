@@ -80,10 +80,10 @@ struct mdev_timer *mdev_timer_new(struct mdev_device *mdev,
 		}
 		timer->watched = true;
 	}
-	timer->next = core->timers;
-	if (core->timers)
-		core->timers->prev = timer;
-	core->timers = timer;
+	timer->next = mdev->timers;
+	if (mdev->timers)
+		mdev->timers->prev = timer;
+	mdev->timers = timer;
 	return timer;
 }
 
@@ -120,7 +120,7 @@ void mdev_timer_free(struct mdev_timer *timer)
 	if (timer->prev)
 		timer->prev->next = timer->next;
 	else
-		core->timers = timer->next;
+		timer->mdev->timers = timer->next;
 	if (timer->next)
 		timer->next->prev = timer->prev;
 	free(timer);
@@ -132,6 +132,7 @@ void mdev_timer_free(struct mdev_timer *timer)
  */
 void mdev_timer_fire_due(struct mdev_core *core)
 {
+	struct mdev_device *mdev;
 	struct mdev_timer *timer;
 
 	/*
@@ -140,10 +141,12 @@ void mdev_timer_fire_due(struct mdev_core *core)
 	 * run twice unless it was re-armed and expired again.
 	 */
 restart:
-	for (timer = core->timers; timer; timer = timer->next) {
-		if (mdev_timer_take_expiry(timer)) {
-			timer->fn(timer->arg);
-			goto restart;
+	for (mdev = core->devices_head; mdev; mdev = mdev->next) {
+		for (timer = mdev->timers; timer; timer = timer->next) {
+			if (mdev_timer_take_expiry(timer)) {
+				timer->fn(timer->arg);
+				goto restart;
+			}
 		}
 	}
 }
@@ -151,11 +154,6 @@ restart:
 /* The driver's remove() should have freed these; do not leak fds. */
 void mdev_timer_free_for_device(struct mdev_device *mdev)
 {
-	struct mdev_timer *timer, *next;
-
-	for (timer = mdev->core->timers; timer; timer = next) {
-		next = timer->next;
-		if (timer->mdev == mdev)
-			mdev_timer_free(timer);
-	}
+	while (mdev->timers)
+		mdev_timer_free(mdev->timers);
 }

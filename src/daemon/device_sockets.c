@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * device_sockets - create a device in the core and serve it over vfio-user;
- * find it by UUID (a hash on the UUID string); destroy it with its socket.
+ * find it by UUID (the core's uuid_index: O(1), grows with the number of
+ * devices); destroy it with its socket.
  */
 #include "device_sockets.h"
 
@@ -10,10 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/uuid_index.h"
 #include "log.h"
 #include "runtime_dir.h"
-
-#define DEVICE_SOCKETS_BUCKETS 256
 
 struct device_sockets {
 	struct mdev_core *core;
@@ -22,7 +22,7 @@ struct device_sockets {
 	unsigned int remove_timeout_ms;
 	unsigned int count;
 	struct daemon_device *first, *last;
-	struct daemon_device *buckets[DEVICE_SOCKETS_BUCKETS];
+	struct uuid_index index; /* uuid -> struct daemon_device * */
 };
 
 struct device_sockets *
@@ -41,6 +41,7 @@ device_sockets_new(const struct device_sockets_config *cfg)
 		return NULL;
 	}
 	strcpy(devs->runtime_dir, cfg->runtime_dir);
+	uuid_index_init(&devs->index);
 	return devs;
 }
 
@@ -64,18 +65,6 @@ unsigned int device_sockets_count(const struct device_sockets *devs)
 	return devs->count;
 }
 
-/* FNV-1a over the lowercase UUID string. */
-static unsigned int device_sockets_hash(const char *uuid)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *uuid; uuid++) {
-		h ^= (uint8_t)*uuid;
-		h *= 16777619u;
-	}
-	return h % DEVICE_SOCKETS_BUCKETS;
-}
-
 static void device_sockets_lower(char *dst, const char *src)
 {
 	size_t i;
@@ -88,17 +77,11 @@ static void device_sockets_lower(char *dst, const char *src)
 struct daemon_device *device_sockets_find(struct device_sockets *devs,
 					  const char *uuid)
 {
-	char key[MDEV_UUID_STRLEN + 1];
-	struct daemon_device *dev;
+	uuid_t key;
 
-	if (!runtime_dir_uuid_valid(uuid))
+	if (!runtime_dir_uuid_valid(uuid) || uuid_parse(uuid, key))
 		return NULL;
-	device_sockets_lower(key, uuid);
-	for (dev = devs->buckets[device_sockets_hash(key)]; dev;
-	     dev = dev->hash_next)
-		if (!strcmp(dev->uuid, key))
-			return dev;
-	return NULL;
+	return uuid_index_find(&devs->index, key);
 }
 
 struct daemon_device *device_sockets_next(struct device_sockets *devs,
@@ -107,13 +90,13 @@ struct daemon_device *device_sockets_next(struct device_sockets *devs,
 	return prev ? prev->next : devs->first;
 }
 
-static void device_sockets_insert(struct device_sockets *devs,
-				  struct daemon_device *dev)
+static int device_sockets_insert(struct device_sockets *devs,
+				 struct daemon_device *dev)
 {
-	unsigned int b = device_sockets_hash(dev->uuid);
+	int ret = uuid_index_insert(&devs->index, mdev_uuid(dev->mdev), dev);
 
-	dev->hash_next = devs->buckets[b];
-	devs->buckets[b] = dev;
+	if (ret)
+		return ret;
 	dev->prev = devs->last;
 	if (devs->last)
 		devs->last->next = dev;
@@ -121,18 +104,13 @@ static void device_sockets_insert(struct device_sockets *devs,
 		devs->first = dev;
 	devs->last = dev;
 	devs->count++;
+	return 0;
 }
 
 static void device_sockets_unlink(struct device_sockets *devs,
 				  struct daemon_device *dev)
 {
-	struct daemon_device **pp =
-		&devs->buckets[device_sockets_hash(dev->uuid)];
-
-	while (*pp && *pp != dev)
-		pp = &(*pp)->hash_next;
-	if (*pp)
-		*pp = dev->hash_next;
+	uuid_index_remove(&devs->index, mdev_uuid(dev->mdev));
 	if (dev->prev)
 		dev->prev->next = dev->next;
 	else
@@ -189,10 +167,13 @@ int device_sockets_start(struct device_sockets *devs, const char *uuid,
 		log_device(LOG_LEVEL_ERROR, dev->uuid, "start",
 			   "cannot serve %s: %s", dev->socket_path,
 			   strerror(-ret));
-		mdev_core_remove(devs->core, dev->uuid);
-		goto err_free;
+		goto err_remove;
 	}
-	device_sockets_insert(devs, dev);
+	ret = device_sockets_insert(devs, dev);
+	if (ret) {
+		vu_server_free(dev->server);
+		goto err_remove;
+	}
 	log_device(LOG_LEVEL_INFO, dev->uuid, "start",
 		   "%s on parent %s, socket %s", type, parent,
 		   dev->socket_path);
@@ -200,6 +181,8 @@ int device_sockets_start(struct device_sockets *devs, const char *uuid,
 		*out = dev;
 	return 0;
 
+err_remove:
+	mdev_core_remove(devs->core, dev->uuid);
 err_free:
 	free(dev);
 	return ret;
@@ -236,5 +219,6 @@ void device_sockets_free(struct device_sockets *devs)
 		else
 			device_sockets_destroy(dev);
 	}
+	uuid_index_fini(&devs->index);
 	free(devs);
 }

@@ -24,7 +24,6 @@ struct daemon_device {
 	struct vu_server *server;
 	struct device_removal *removal; /* non-NULL while being removed */
 	struct device_sockets *owner;
-	struct daemon_device *hash_next;
 	struct daemon_device *prev, *next; /* creation order */
 };
 

@@ -165,8 +165,8 @@ int mtty_driver_init(struct mdev_core *core, void **priv)
 /** mtty_driver_exit() - unregister parent "mtty" (release_parent frees). */
 void mtty_driver_exit(struct mdev_core *core, void *priv)
 {
-	struct mdev_parent *parent = mdev_core_find_parent(core,
-							   MTTY_DRIVER_NAME);
+	struct mdev_parent *parent =
+		mdev_core_find_parent(core, MTTY_DRIVER_NAME);
 
 	if (parent && mdev_parent_driver(parent) == &mtty_driver)
 		mdev_unregister_parent(parent);
