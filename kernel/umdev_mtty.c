@@ -210,18 +210,20 @@ static void umdev_mtty_migf_disable(struct umdev_mtty_migf *migf)
 	mutex_unlock(&migf->lock);
 }
 
+/* Let go of the device's reference to the stream in *@slot, if any. */
+static void umdev_mtty_migf_drop(struct umdev_mtty_migf **slot)
+{
+	if (*slot) {
+		umdev_mtty_migf_disable(*slot);
+		fput((*slot)->filp);
+		*slot = NULL;
+	}
+}
+
 static void umdev_mtty_mig_cleanup(struct umdev_mtty_state *state)
 {
-	if (state->saving) {
-		umdev_mtty_migf_disable(state->saving);
-		fput(state->saving->filp);
-		state->saving = NULL;
-	}
-	if (state->resuming) {
-		umdev_mtty_migf_disable(state->resuming);
-		fput(state->resuming->filp);
-		state->resuming = NULL;
-	}
+	umdev_mtty_migf_drop(&state->saving);
+	umdev_mtty_migf_drop(&state->resuming);
 }
 
 static int umdev_mtty_migf_release(struct inode *inode, struct file *filp)
@@ -348,6 +350,23 @@ umdev_mtty_migf_new(struct umdev_mtty_state *state, bool save)
 	return migf;
 }
 
+/*
+ * Open a save (@save) or resume stream, keep the device's reference in
+ * *@slot and return the file for the user (a second reference).
+ */
+static struct file *umdev_mtty_open_stream(struct umdev_mtty_state *state,
+					   bool save,
+					   struct umdev_mtty_migf **slot)
+{
+	struct umdev_mtty_migf *migf = umdev_mtty_migf_new(state, save);
+
+	if (IS_ERR(migf))
+		return ERR_CAST(migf);
+	get_file(migf->filp);
+	*slot = migf;
+	return migf->filp;
+}
+
 /* One arc of the migration FSM; the VFIO core splits longer moves. */
 static struct file *umdev_mtty_step(struct umdev_mtty_state *state,
 				    enum vfio_device_mig_state next)
@@ -358,28 +377,16 @@ static struct file *umdev_mtty_step(struct umdev_mtty_state *state,
 	int ret;
 
 	if (cur == VFIO_DEVICE_STATE_STOP &&
-	    next == VFIO_DEVICE_STATE_STOP_COPY) {
-		migf = umdev_mtty_migf_new(state, true);
-		if (IS_ERR(migf))
-			return ERR_CAST(migf);
-		get_file(migf->filp);
-		state->saving = migf;
-		return migf->filp;
-	}
+	    next == VFIO_DEVICE_STATE_STOP_COPY)
+		return umdev_mtty_open_stream(state, true, &state->saving);
 	if (cur == VFIO_DEVICE_STATE_STOP_COPY &&
 	    next == VFIO_DEVICE_STATE_STOP) {
 		umdev_mtty_mig_cleanup(state);
 		return NULL;
 	}
 	if (cur == VFIO_DEVICE_STATE_STOP &&
-	    next == VFIO_DEVICE_STATE_RESUMING) {
-		migf = umdev_mtty_migf_new(state, false);
-		if (IS_ERR(migf))
-			return ERR_CAST(migf);
-		get_file(migf->filp);
-		state->resuming = migf;
-		return migf->filp;
-	}
+	    next == VFIO_DEVICE_STATE_RESUMING)
+		return umdev_mtty_open_stream(state, false, &state->resuming);
 	if (cur == VFIO_DEVICE_STATE_RESUMING &&
 	    next == VFIO_DEVICE_STATE_STOP) {
 		migf = state->resuming;
@@ -387,17 +394,16 @@ static struct file *umdev_mtty_step(struct umdev_mtty_state *state,
 		ret = mtty_model_restore(&state->model, migf->buf, migf->len,
 					 &why);
 		mutex_unlock(&migf->lock);
+		umdev_mtty_mig_cleanup(state);
 		if (ret) {
 			dev_warn(mdev_dev(state->mdev),
 				 "migration: restore refused: %s (%d)\n",
 				 why ? why : "?", ret);
 			/* The device is untouched; the uAPI's way out of a
 			 * failed load is ERROR, left by VFIO_DEVICE_RESET. */
-			umdev_mtty_mig_cleanup(state);
 			state->mig_state = VFIO_DEVICE_STATE_ERROR;
 			return ERR_PTR(ret);
 		}
-		umdev_mtty_mig_cleanup(state);
 		return NULL;
 	}
 	/* RUNNING <-> RUNNING_P2P <-> STOP: an emulated device with no DMA
@@ -671,36 +677,31 @@ static int umdev_mtty_set_irq_trigger(struct umdev_mtty_state *state,
 					    &state->msi_trigger;
 	enum mtty_irq_mode mode =
 		index == VFIO_PCI_INTX_IRQ_INDEX ? MTTY_IRQ_INTX : MTTY_IRQ_MSI;
-	int fd, ret;
+	int fd = -1, ret;
 
-	if (count == 0) {
-		/* DATA_NONE with count 0 disables the index. */
-		if (state->model.irq_mode == mode)
-			mtty_model_set_irq_mode(&state->model, MTTY_IRQ_NONE);
-		umdev_mtty_put_trigger(slot);
+	if (count && !(flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
+		/* Loopback test interrupt. */
+		if (umdev_mtty_irq_data_true(flags, data) && *slot)
+			umdev_mtty_signal(*slot);
 		return 0;
 	}
-	if (flags & VFIO_IRQ_SET_DATA_EVENTFD) {
+	if (count)
 		memcpy(&fd, data, sizeof(fd));
-		if (fd >= 0) {
-			/* Check the mode switch before taking the fd. */
-			if (state->model.irq_mode != MTTY_IRQ_NONE &&
-			    state->model.irq_mode != mode)
-				return -EINVAL;
-			ret = umdev_mtty_set_trigger(slot, fd);
-			if (ret)
-				return ret;
-			return mtty_model_set_irq_mode(&state->model, mode);
-		}
+	if (fd < 0) {
+		/* count 0, or eventfd -1: disable the index. */
 		if (state->model.irq_mode == mode)
 			mtty_model_set_irq_mode(&state->model, MTTY_IRQ_NONE);
 		umdev_mtty_put_trigger(slot);
 		return 0;
 	}
-	/* Loopback test interrupt. */
-	if (umdev_mtty_irq_data_true(flags, data) && *slot)
-		umdev_mtty_signal(*slot);
-	return 0;
+	/* Check the mode switch before taking the fd. */
+	if (state->model.irq_mode != MTTY_IRQ_NONE &&
+	    state->model.irq_mode != mode)
+		return -EINVAL;
+	ret = umdev_mtty_set_trigger(slot, fd);
+	if (ret)
+		return ret;
+	return mtty_model_set_irq_mode(&state->model, mode);
 }
 
 static int umdev_mtty_set_irqs(struct umdev_mtty_state *state,

@@ -155,14 +155,13 @@ static int mtty_set_trigger(struct mdev_state *state,
 	}
 
 	switch (data_type) {
+	case VFIO_IRQ_SET_DATA_BOOL:
+		if (!((const uint8_t *)data)[0])
+			return 0;
+		/* fall through */
 	case VFIO_IRQ_SET_DATA_NONE:
 		/* A test interrupt, as vfio-pci does for loopback checks. */
 		mtty_signal_eventfd(*mtty_trigger_slot(state, set->index));
-		return 0;
-	case VFIO_IRQ_SET_DATA_BOOL:
-		if (((const uint8_t *)data)[0])
-			mtty_signal_eventfd(
-				*mtty_trigger_slot(state, set->index));
 		return 0;
 	case VFIO_IRQ_SET_DATA_EVENTFD:
 		fd = ((const int32_t *)data)[0];

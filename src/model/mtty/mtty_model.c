@@ -116,10 +116,15 @@ static int mtty_check_access(const struct mtty_model *m, unsigned int index,
 	return 0;
 }
 
-int mtty_model_read(struct mtty_model *m, unsigned int index, uint64_t offset,
-		    void *buf, unsigned int count)
+/*
+ * One region access: read into @dst, or write from @src (@dst NULL).  On a
+ * BAR each byte is a separate register access, followed by an interrupt
+ * update, as a guest's byte-wide accesses would be.
+ */
+static int mtty_access(struct mtty_model *m, unsigned int index,
+		       uint64_t offset, uint8_t *dst, const uint8_t *src,
+		       unsigned int count)
 {
-	uint8_t *dst = buf;
 	unsigned int i;
 	int ret;
 
@@ -127,32 +132,28 @@ int mtty_model_read(struct mtty_model *m, unsigned int index, uint64_t offset,
 	if (ret)
 		return ret;
 	if (index == MTTY_REGION_CONFIG)
-		return pci_config_read(&m->config, offset, buf, count);
-	/* A BAR: one UART register per byte, each a separate access. */
+		return dst ? pci_config_read(&m->config, offset, dst, count) :
+			     pci_config_write(&m->config, offset, src, count);
 	for (i = 0; i < count; i++) {
-		dst[i] = uart16550_read(&m->uart[index], offset + i);
+		if (dst)
+			dst[i] = uart16550_read(&m->uart[index], offset + i);
+		else
+			uart16550_write(&m->uart[index], offset + i, src[i]);
 		mtty_update(m);
 	}
 	return count;
 }
 
+int mtty_model_read(struct mtty_model *m, unsigned int index, uint64_t offset,
+		    void *buf, unsigned int count)
+{
+	return mtty_access(m, index, offset, buf, NULL, count);
+}
+
 int mtty_model_write(struct mtty_model *m, unsigned int index, uint64_t offset,
 		     const void *buf, unsigned int count)
 {
-	const uint8_t *src = buf;
-	unsigned int i;
-	int ret;
-
-	ret = mtty_check_access(m, index, offset, count);
-	if (ret)
-		return ret;
-	if (index == MTTY_REGION_CONFIG)
-		return pci_config_write(&m->config, offset, buf, count);
-	for (i = 0; i < count; i++) {
-		uart16550_write(&m->uart[index], offset + i, src[i]);
-		mtty_update(m);
-	}
-	return count;
+	return mtty_access(m, index, offset, NULL, buf, count);
 }
 
 void mtty_model_reset(struct mtty_model *m)
