@@ -384,8 +384,7 @@ static struct file *umdev_mtty_step(struct umdev_mtty_state *state,
 		umdev_mtty_mig_cleanup(state);
 		return NULL;
 	}
-	if (cur == VFIO_DEVICE_STATE_STOP &&
-	    next == VFIO_DEVICE_STATE_RESUMING)
+	if (cur == VFIO_DEVICE_STATE_STOP && next == VFIO_DEVICE_STATE_RESUMING)
 		return umdev_mtty_open_stream(state, false, &state->resuming);
 	if (cur == VFIO_DEVICE_STATE_RESUMING &&
 	    next == VFIO_DEVICE_STATE_STOP) {

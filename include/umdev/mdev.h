@@ -191,11 +191,16 @@ unsigned int mdev_type_available(struct mdev_type *type);
 
 /**
  * mdev_timer_new() - a disarmed timer calling @fn(@arg) when it expires.
- * NULL with errno set on failure.
+ * Return: the timer, or NULL with errno EINVAL (NULL @mdev or @fn), ENOMEM,
+ * EMFILE/ENFILE (no fd for it), or the host's watch_fd error.
  */
 struct mdev_timer *mdev_timer_new(struct mdev_device *mdev,
 				  void (*fn)(void *arg), void *arg);
-/** mdev_timer_arm() - fire once after @delay_ns; 0 disarms.  0 or -errno. */
+/**
+ * mdev_timer_arm() - fire once after @delay_ns, replacing any earlier
+ * deadline; 0 disarms.
+ * Return: 0; -EINVAL for a NULL @timer; or the -errno of timerfd_settime().
+ */
 int mdev_timer_arm(struct mdev_timer *timer, uint64_t delay_ns);
 void mdev_timer_free(struct mdev_timer *timer);
 /** mdev_timer_fire_due() - run expired timers now (hosts without a loop). */

@@ -46,6 +46,19 @@ int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply);
 int cli_device_socket(struct cli_ctx *ctx, const char *uuid, char *buf,
 		      size_t len);
 
+struct umdev_client;
+
+/**
+ * cli_connect_device() - connect to device @uuid's socket as a vfio-user
+ * client, for verb @verb (which names the messages).  @uuid may be NULL,
+ * and @extra_arg is true when the command line had leftover arguments:
+ * both are usage errors.  @path (PATH_MAX bytes) receives the socket path.
+ * Return: 0 with *@client set, or an exit status (after printing why).
+ */
+int cli_connect_device(struct cli_ctx *ctx, const char *verb, const char *uuid,
+		       bool extra_arg, char *path,
+		       struct umdev_client **client);
+
 /* Verbs: each parses its own options (argv[0] is the verb). */
 int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_list(struct cli_ctx *ctx, int argc, char **argv);

@@ -118,7 +118,7 @@ int cli_cmd_info(struct cli_ctx *ctx, int argc, char **argv)
 	const char *uuid = NULL;
 	struct umdev_client *c;
 	char path[PATH_MAX];
-	int ch, ret, err = 0;
+	int ch, ret;
 	uint32_t i;
 
 	while ((ch = getopt_long(argc, argv, "u:h", longopts, NULL)) != -1) {
@@ -135,19 +135,9 @@ int cli_cmd_info(struct cli_ctx *ctx, int argc, char **argv)
 			return ch == 'h' ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 		}
 	}
-	if (!uuid || optind < argc) {
-		cli_error("info: -u UUID is required");
-		return CLI_EXIT_USAGE;
-	}
-	ret = cli_device_socket(ctx, uuid, path, sizeof(path));
+	ret = cli_connect_device(ctx, "info", uuid, optind < argc, path, &c);
 	if (ret)
 		return ret;
-	c = umdev_client_connect(path, &err);
-	if (!c) {
-		cli_error("info: cannot connect to %s: %s", path,
-			  strerror(-err));
-		return CLI_EXIT_FAILED;
-	}
 	ret = umdev_client_get_info(c, &info);
 	if (ret) {
 		cli_error("info: DEVICE_GET_INFO: %s", strerror(-ret));

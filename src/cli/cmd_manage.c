@@ -104,61 +104,49 @@ static int cli_parse_dumpjson(struct cli_ctx *ctx, int argc, char **argv,
 	return 0;
 }
 
-int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
+/* A request with "op": @op; the caller adds the rest. */
+static json_object *cli_new_request(const char *op)
 {
-	json_object *req, *reply, *types, *top;
+	json_object *req = json_object_new_object();
+
+	json_object_object_add(req, "op", json_object_new_string(op));
+	return req;
+}
+
+/*
+ * One row of a listing: printed as text, or added to @top (the
+ * --dumpjson object).  @prev is the row before, NULL for the first.
+ */
+typedef void (*cli_row_fn)(json_object *row, json_object *prev,
+			   json_object *top);
+
+/*
+ * The shape of `types` and `list`: ask umdevd for @op, then hand each
+ * element of the reply's array @key to @row; with --dumpjson, print what
+ * the rows built.
+ */
+static int cli_listing(struct cli_ctx *ctx, int argc, char **argv,
+		       const char *op, const char *key, cli_row_fn row)
+{
+	json_object *reply, *rows = NULL, *top, *prev = NULL;
 	bool dumpjson = false;
-	const char *last_parent = "";
 	size_t i, n;
 	int ret;
 
 	ret = cli_parse_dumpjson(ctx, argc, argv, &dumpjson);
 	if (ret)
 		return -ret;
-	req = json_object_new_object();
-	json_object_object_add(req, "op", json_object_new_string("types"));
-	ret = cli_request(ctx, req, &reply);
+	ret = cli_request(ctx, cli_new_request(op), &reply);
 	if (ret)
 		return ret;
-	json_object_object_get_ex(reply, "types", &types);
-	n = types ? json_object_array_length(types) : 0;
-	top = json_object_new_object();
+	json_object_object_get_ex(reply, key, &rows);
+	n = rows ? json_object_array_length(rows) : 0;
+	top = dumpjson ? json_object_new_object() : NULL;
 	for (i = 0; i < n; i++) {
-		json_object *t = json_object_array_get_idx(types, i);
-		const char *parent = cli_get_string(t, "parent");
-		const char *desc = cli_get_string(t, "description");
-		json_object *attrs, *entry;
+		json_object *r = json_object_array_get_idx(rows, i);
 
-		if (!dumpjson) {
-			if (strcmp(parent, last_parent))
-				printf("%s\n", parent);
-			last_parent = parent;
-			printf("  %s\n", cli_get_string(t, "type"));
-			printf("    Available instances: %d\n",
-			       cli_get_int(t, "available_instances"));
-			printf("    Device API: %s\n",
-			       cli_get_string(t, "device_api"));
-			printf("    Name: %s\n", cli_get_string(t, "name"));
-			if (desc)
-				printf("    Description: %s\n", desc);
-			continue;
-		}
-		attrs = json_object_new_object();
-		json_object_object_add(attrs, "available_instances",
-				       json_object_new_int(cli_get_int(
-					       t, "available_instances")));
-		json_object_object_add(attrs, "device_api",
-				       json_object_new_string(cli_get_string(
-					       t, "device_api")));
-		json_object_object_add(
-			attrs, "name",
-			json_object_new_string(cli_get_string(t, "name")));
-		if (desc)
-			json_object_object_add(attrs, "description",
-					       json_object_new_string(desc));
-		entry = json_object_new_object();
-		json_object_object_add(entry, cli_get_string(t, "type"), attrs);
-		json_object_array_add(cli_parent_list(top, parent), entry);
+		row(r, prev, top);
+		prev = r;
 	}
 	if (dumpjson)
 		cli_print_json(top);
@@ -167,57 +155,76 @@ int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+static void cli_types_row(json_object *t, json_object *prev, json_object *top)
+{
+	const char *parent = cli_get_string(t, "parent");
+	const char *desc = cli_get_string(t, "description");
+	json_object *attrs, *entry;
+
+	if (!top) {
+		if (!prev || strcmp(parent, cli_get_string(prev, "parent")))
+			printf("%s\n", parent);
+		printf("  %s\n", cli_get_string(t, "type"));
+		printf("    Available instances: %d\n",
+		       cli_get_int(t, "available_instances"));
+		printf("    Device API: %s\n", cli_get_string(t, "device_api"));
+		printf("    Name: %s\n", cli_get_string(t, "name"));
+		if (desc)
+			printf("    Description: %s\n", desc);
+		return;
+	}
+	attrs = json_object_new_object();
+	json_object_object_add(
+		attrs, "available_instances",
+		json_object_new_int(cli_get_int(t, "available_instances")));
+	json_object_object_add(
+		attrs, "device_api",
+		json_object_new_string(cli_get_string(t, "device_api")));
+	json_object_object_add(
+		attrs, "name",
+		json_object_new_string(cli_get_string(t, "name")));
+	if (desc)
+		json_object_object_add(attrs, "description",
+				       json_object_new_string(desc));
+	entry = json_object_new_object();
+	json_object_object_add(entry, cli_get_string(t, "type"), attrs);
+	json_object_array_add(cli_parent_list(top, parent), entry);
+}
+
+int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return cli_listing(ctx, argc, argv, "types", "types", cli_types_row);
+}
+
+static void cli_list_row(json_object *d, json_object *prev, json_object *top)
+{
+	json_object *attrs, *entry, *client;
+
+	if (!top) {
+		json_object_object_get_ex(d, "client", &client);
+		/* mdevctl: "<uuid> <parent> <type> manual". */
+		printf("%s %s %s manual%s\n", cli_get_string(d, "uuid"),
+		       cli_get_string(d, "parent"), cli_get_string(d, "type"),
+		       json_object_get_boolean(client) ? " (client attached)" :
+							 "");
+		return;
+	}
+	attrs = json_object_new_object();
+	json_object_object_add(
+		attrs, "mdev_type",
+		json_object_new_string(cli_get_string(d, "type")));
+	json_object_object_add(attrs, "start",
+			       json_object_new_string("manual"));
+	json_object_object_add(attrs, "attrs", json_object_new_array());
+	entry = json_object_new_object();
+	json_object_object_add(entry, cli_get_string(d, "uuid"), attrs);
+	json_object_array_add(cli_parent_list(top, cli_get_string(d, "parent")),
+			      entry);
+}
+
 int cli_cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-	json_object *req, *reply, *devices, *top;
-	bool dumpjson = false;
-	size_t i, n;
-	int ret;
-
-	ret = cli_parse_dumpjson(ctx, argc, argv, &dumpjson);
-	if (ret)
-		return -ret;
-	req = json_object_new_object();
-	json_object_object_add(req, "op", json_object_new_string("list"));
-	ret = cli_request(ctx, req, &reply);
-	if (ret)
-		return ret;
-	json_object_object_get_ex(reply, "devices", &devices);
-	n = devices ? json_object_array_length(devices) : 0;
-	top = json_object_new_object();
-	for (i = 0; i < n; i++) {
-		json_object *d = json_object_array_get_idx(devices, i);
-		json_object *attrs, *entry, *client;
-
-		if (!dumpjson) {
-			json_object_object_get_ex(d, "client", &client);
-			/* mdevctl: "<uuid> <parent> <type> manual". */
-			printf("%s %s %s manual%s\n", cli_get_string(d, "uuid"),
-			       cli_get_string(d, "parent"),
-			       cli_get_string(d, "type"),
-			       json_object_get_boolean(client) ?
-				       " (client attached)" :
-				       "");
-			continue;
-		}
-		attrs = json_object_new_object();
-		json_object_object_add(
-			attrs, "mdev_type",
-			json_object_new_string(cli_get_string(d, "type")));
-		json_object_object_add(attrs, "start",
-				       json_object_new_string("manual"));
-		json_object_object_add(attrs, "attrs", json_object_new_array());
-		entry = json_object_new_object();
-		json_object_object_add(entry, cli_get_string(d, "uuid"), attrs);
-		json_object_array_add(
-			cli_parent_list(top, cli_get_string(d, "parent")),
-			entry);
-	}
-	if (dumpjson)
-		cli_print_json(top);
-	json_object_put(top);
-	json_object_put(reply);
-	return CLI_EXIT_OK;
+	return cli_listing(ctx, argc, argv, "list", "devices", cli_list_row);
 }
 
 static void cli_start_usage(void)
@@ -281,8 +288,7 @@ int cli_cmd_start(struct cli_ctx *ctx, int argc, char **argv)
 		uuid_unparse_lower(u, generated);
 		uuid = generated;
 	}
-	req = json_object_new_object();
-	json_object_object_add(req, "op", json_object_new_string("start"));
+	req = cli_new_request("start");
 	json_object_object_add(req, "uuid", json_object_new_string(uuid));
 	json_object_object_add(req, "parent", json_object_new_string(parent));
 	json_object_object_add(req, "type", json_object_new_string(type));
@@ -328,8 +334,7 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error("stop: not a UUID: '%s'", uuid);
 		return CLI_EXIT_USAGE;
 	}
-	req = json_object_new_object();
-	json_object_object_add(req, "op", json_object_new_string("stop"));
+	req = cli_new_request("stop");
 	json_object_object_add(req, "uuid", json_object_new_string(uuid));
 	ret = cli_request(ctx, req, &reply);
 	if (ret)

@@ -233,7 +233,7 @@ int cli_cmd_console(struct cli_ctx *ctx, int argc, char **argv)
 	const char *uuid = NULL;
 	char path[PATH_MAX], *end;
 	unsigned long port = 0;
-	int ch, ret, err = 0;
+	int ch, ret;
 
 	while ((ch = getopt_long(argc, argv, "u:h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -256,20 +256,11 @@ int cli_cmd_console(struct cli_ctx *ctx, int argc, char **argv)
 			return ch == 'h' ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 		}
 	}
-	if (!uuid || optind < argc) {
-		cli_error("console: -u UUID is required");
-		return CLI_EXIT_USAGE;
-	}
-	ret = cli_device_socket(ctx, uuid, path, sizeof(path));
+	ret = cli_connect_device(ctx, "console", uuid, optind < argc, path,
+				 &con.client);
 	if (ret)
 		return ret;
 	con.bar = VFIO_PCI_BAR0_REGION_INDEX + (uint32_t)port;
-	con.client = umdev_client_connect(path, &err);
-	if (!con.client) {
-		cli_error("console: cannot connect to %s: %s", path,
-			  strerror(-err));
-		return CLI_EXIT_FAILED;
-	}
 	ret = console_setup(&con);
 	if (ret) {
 		cli_error("console: setting up port %lu: %s", port,

@@ -12,7 +12,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <umdev/client.h>
 #include "cli.h"
+#include "fd_io.h"
 #include "runtime_dir.h"
 
 void cli_error(const char *fmt, ...)
@@ -60,6 +62,27 @@ int cli_device_socket(struct cli_ctx *ctx, const char *uuid, char *buf,
 	return 0;
 }
 
+int cli_connect_device(struct cli_ctx *ctx, const char *verb, const char *uuid,
+		       bool extra_arg, char *path, struct umdev_client **client)
+{
+	int ret, err = 0;
+
+	if (!uuid || extra_arg) {
+		cli_error("%s: -u UUID is required", verb);
+		return CLI_EXIT_USAGE;
+	}
+	ret = cli_device_socket(ctx, uuid, path, PATH_MAX);
+	if (ret)
+		return ret;
+	*client = umdev_client_connect(path, &err);
+	if (!*client) {
+		cli_error("%s: cannot connect to %s: %s", verb, path,
+			  strerror(-err));
+		return CLI_EXIT_FAILED;
+	}
+	return 0;
+}
+
 static int cli_connect(struct cli_ctx *ctx)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -86,22 +109,6 @@ static int cli_connect(struct cli_ctx *ctx)
 		return -CLI_EXIT_NO_DAEMON;
 	}
 	return fd;
-}
-
-static int cli_send_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= n;
-	}
-	return 0;
 }
 
 /* Read one reply line; the caller frees it. */
@@ -151,9 +158,9 @@ int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply)
 		goto out_put;
 	}
 	text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
-	ret = cli_send_all(fd, text, strlen(text));
+	ret = fd_io_send_all(fd, text, strlen(text));
 	if (!ret)
-		ret = cli_send_all(fd, "\n", 1);
+		ret = fd_io_send_all(fd, "\n", 1);
 	if (!ret)
 		line = cli_read_line(fd);
 	close(fd);

@@ -10,10 +10,11 @@
 
 #include "core_internal.h"
 
-/* Parse @uuid_str into @uuid; -EINVAL when malformed. */
-static int mdev_parse_uuid(const char *uuid_str, uuid_t uuid)
+/* Parse @uuid_str into @uuid; -EINVAL when malformed or @core is NULL. */
+static int mdev_parse_uuid(const struct mdev_core *core, const char *uuid_str,
+			   uuid_t uuid)
 {
-	if (!uuid_str || strlen(uuid_str) != MDEV_UUID_STRLEN ||
+	if (!core || !uuid_str || strlen(uuid_str) != MDEV_UUID_STRLEN ||
 	    uuid_parse(uuid_str, uuid))
 		return -EINVAL;
 	return 0;
@@ -42,9 +43,7 @@ int mdev_core_create(struct mdev_core *core, const char *uuid_str,
 	uuid_t uuid;
 	int ret;
 
-	if (!core)
-		return -EINVAL;
-	ret = mdev_parse_uuid(uuid_str, uuid);
+	ret = mdev_parse_uuid(core, uuid_str, uuid);
 	if (ret)
 		return ret;
 	parent = mdev_core_find_parent(core, parent_name);
@@ -131,17 +130,14 @@ int mdev_core_remove(struct mdev_core *core, const char *uuid_str)
 	uuid_t uuid;
 	int ret;
 
-	if (!core)
-		return -EINVAL;
-	ret = mdev_parse_uuid(uuid_str, uuid);
+	ret = mdev_parse_uuid(core, uuid_str, uuid);
 	if (ret)
 		return ret;
 	mdev = uuid_index_find(&core->index, uuid);
 	if (!mdev)
 		return -ENODEV;
 	if (mdev->open) {
-		const struct umdev_device_ops *ops =
-			mdev->parent->drv->device_ops;
+		const struct umdev_device_ops *ops = mdev_device_ops(mdev);
 
 		mdev->request_count++;
 		if (ops->request)
@@ -159,7 +155,7 @@ int mdev_core_remove(struct mdev_core *core, const char *uuid_str)
  */
 int mdev_device_open(struct mdev_device *mdev)
 {
-	const struct umdev_device_ops *ops = mdev->parent->drv->device_ops;
+	const struct umdev_device_ops *ops = mdev_device_ops(mdev);
 	int ret;
 
 	if (mdev->open)
@@ -177,7 +173,7 @@ int mdev_device_open(struct mdev_device *mdev)
 /** mdev_device_close() - the client left; no-op when not open. */
 void mdev_device_close(struct mdev_device *mdev)
 {
-	const struct umdev_device_ops *ops = mdev->parent->drv->device_ops;
+	const struct umdev_device_ops *ops = mdev_device_ops(mdev);
 
 	if (!mdev->open)
 		return;
@@ -198,7 +194,7 @@ struct mdev_device *mdev_core_find_str(struct mdev_core *core,
 {
 	uuid_t uuid;
 
-	if (!core || mdev_parse_uuid(uuid_str, uuid))
+	if (mdev_parse_uuid(core, uuid_str, uuid))
 		return NULL;
 	return uuid_index_find(&core->index, uuid);
 }

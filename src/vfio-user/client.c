@@ -28,9 +28,11 @@ struct umdev_client {
 	bool broken;
 	struct vu_caps server; /* the server's VERSION reply */
 	struct vu_rx rx;
-	uint8_t *txbuf;
-	size_t txcap;
+	struct vu_tx tx; /* one request at a time, grown on demand */
 };
+
+/* The largest message either side may send. */
+#define VU_CLIENT_MAX_MSG vu_max_msg_size(VU_MAX_DATA_XFER)
 
 static int64_t vu_now_ms(void)
 {
@@ -89,18 +91,27 @@ static int vu_client_send_all(struct umdev_client *c, const uint8_t *buf,
 	return 0;
 }
 
+/* Room for a @len-byte request in c->tx; 0, -EMSGSIZE or -ENOMEM. */
+static int vu_client_tx_room(struct umdev_client *c, size_t len)
+{
+	if (len > VU_CLIENT_MAX_MSG)
+		return -EMSGSIZE;
+	vu_tx_reset(&c->tx);
+	return vu_tx_reserve(&c->tx, len);
+}
+
 /* The next whole message from the server; 1, or -errno. */
 static int vu_client_recv_msg(struct umdev_client *c, struct vu_msg *m,
 			      int64_t deadline)
 {
 	for (;;) {
-		int ret = vu_rx_next(&c->rx, m, c->rx.cap);
+		int ret = vu_rx_next(&c->rx, m, VU_CLIENT_MAX_MSG);
 		ssize_t n;
 
 		if (ret > 0)
 			return ret;
 		if (ret < 0)
-			return -EPROTO;
+			return ret == -ENOMEM ? ret : -EPROTO;
 		n = vu_rx_fill(&c->rx, c->fd);
 		if (n == 0)
 			return -ECONNRESET;
@@ -129,12 +140,15 @@ int umdev_client_send(struct umdev_client *c, uint16_t cmd, uint32_t flags,
 
 	if (c->broken)
 		return -ENOTCONN;
-	if (VU_HDR_SIZE + len > c->txcap || nr_fds > VU_RX_MAX_FDS)
+	if (nr_fds > VU_RX_MAX_FDS)
 		return -EMSGSIZE;
-	memcpy(c->txbuf, &hdr, sizeof(hdr));
+	ret = vu_client_tx_room(c, VU_HDR_SIZE + len);
+	if (ret)
+		return ret;
+	memcpy(c->tx.buf, &hdr, sizeof(hdr));
 	if (len)
-		memcpy(c->txbuf + sizeof(hdr), payload, len);
-	ret = vu_client_send_all(c, c->txbuf, hdr.size, fds, nr_fds,
+		memcpy(c->tx.buf + sizeof(hdr), payload, len);
+	ret = vu_client_send_all(c, c->tx.buf, hdr.size, fds, nr_fds,
 				 vu_now_ms() + c->timeout_ms);
 	if (ret < 0) {
 		c->broken = true;
@@ -217,6 +231,7 @@ static int vu_client_version(struct umdev_client *c)
 		.pgsizes = VU_PGSIZES,
 		.max_dma_maps = 65535,
 		.write_multiple = true,
+		.present = VU_CAP_ALL,
 	};
 	uint8_t buf[512], reply[512];
 	const char *why;
@@ -257,10 +272,9 @@ struct umdev_client *umdev_client_connect(const char *socket_path, int *err)
 		goto out;
 	}
 	c->timeout_ms = 5000;
-	c->txcap = vu_max_msg_size(VU_MAX_DATA_XFER);
-	c->txbuf = malloc(c->txcap);
 	ret = -ENOMEM;
-	if (!c->txbuf || vu_rx_init(&c->rx, vu_max_msg_size(VU_MAX_DATA_XFER)))
+	if (vu_tx_init(&c->tx, VU_BUF_INITIAL) ||
+	    vu_rx_init(&c->rx, VU_BUF_INITIAL))
 		goto fail_free;
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (c->fd < 0) {
@@ -283,7 +297,7 @@ fail_close:
 	close(c->fd);
 fail_free:
 	vu_rx_free(&c->rx);
-	free(c->txbuf);
+	vu_tx_free(&c->tx);
 	free(c);
 out:
 	if (err)
@@ -297,7 +311,7 @@ void umdev_client_close(struct umdev_client *c)
 		return;
 	close(c->fd);
 	vu_rx_free(&c->rx);
-	free(c->txbuf);
+	vu_tx_free(&c->tx);
 	free(c);
 }
 
@@ -374,10 +388,12 @@ int umdev_client_set_irqs(struct umdev_client *c, uint32_t flags,
 
 	if (data_len > sizeof(buf) - sizeof(set))
 		return -EINVAL;
-	/* As for the ioctl: argsz covers the data, in band or not. */
-	set.argsz = sizeof(set) + (flags & VFIO_IRQ_SET_DATA_EVENTFD ?
-					   nr_fds * sizeof(int32_t) :
-					   data_len);
+	/*
+	 * argsz is the payload's size (spec): eventfds travel out of band,
+	 * so they do not count, as QEMU's client sends it.
+	 */
+	set.argsz = sizeof(set) +
+		    (flags & VFIO_IRQ_SET_DATA_EVENTFD ? 0 : data_len);
 	memcpy(buf, &set, sizeof(set));
 	if (data_len)
 		memcpy(buf + sizeof(set), data, data_len);
@@ -461,11 +477,14 @@ static int vu_client_write(struct umdev_client *c, uint32_t index,
 	ret = vu_client_rw_check(c, count);
 	if (ret)
 		return ret;
+	ret = vu_client_tx_room(c, hdr.size);
+	if (ret)
+		return ret;
 	hdr.msg_id = c->next_id++;
-	memcpy(c->txbuf, &hdr, sizeof(hdr));
-	memcpy(c->txbuf + sizeof(hdr), &rw, sizeof(rw));
-	memcpy(c->txbuf + sizeof(hdr) + sizeof(rw), buf, count);
-	ret = vu_client_send_all(c, c->txbuf, hdr.size, NULL, 0,
+	memcpy(c->tx.buf, &hdr, sizeof(hdr));
+	memcpy(c->tx.buf + sizeof(hdr), &rw, sizeof(rw));
+	memcpy(c->tx.buf + sizeof(hdr) + sizeof(rw), buf, count);
+	ret = vu_client_send_all(c, c->tx.buf, hdr.size, NULL, 0,
 				 vu_now_ms() + c->timeout_ms);
 	if (ret < 0) {
 		c->broken = true;

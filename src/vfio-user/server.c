@@ -9,15 +9,18 @@
  * its reply in place) and sent with one write per batch.  When the socket
  * cannot take the replies, the server stops reading (EPOLLOUT only) until
  * they are gone, so a client that does not read cannot make it grow.
- * Both buffers (and the DMA table) are allocated once, at their largest,
- * when a client connects, and freed when it goes: the hot path allocates
- * nothing and looks nothing up, and an idle device costs no buffer memory.
+ * Both buffers start at VU_BUF_INITIAL when a client connects and grow
+ * (rarely: for transfers larger than that, up to the negotiated maximum)
+ * and are freed when it goes: small accesses allocate nothing and look
+ * nothing up, connecting is cheap, and an idle device costs no buffer
+ * memory.  The DMA table is sorted by address and grows with the maps.
  *
  * A second client is accepted and closed at once (it sees end-of-file);
  * the first keeps working.
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +72,9 @@ struct vu_server {
 	uint64_t region_size[VU_MAX_REGIONS];
 	uint32_t region_flags[VU_MAX_REGIONS];
 
-	struct vu_dma *dma; /* VU_MAX_DMA_MAPS entries while connected */
+	struct vu_dma *dma; /* sorted by address, disjoint */
 	unsigned int nr_dma;
+	unsigned int dma_cap; /* entries allocated */
 };
 
 static const char *vu_errname(int err)
@@ -118,11 +122,8 @@ static void vu_dma_drop_all(struct vu_server *s)
 /* The connection's buffers: allocated at connect, freed at disconnect. */
 static int vu_conn_alloc(struct vu_server *s)
 {
-	size_t max = vu_max_msg_size(VU_MAX_DATA_XFER);
-
-	s->dma = calloc(VU_MAX_DMA_MAPS, sizeof(*s->dma));
-	/* Replies: two of the largest, so small ones batch. */
-	if (!s->dma || vu_rx_init(&s->rx, max) || vu_tx_init(&s->tx, 2 * max))
+	if (vu_rx_init(&s->rx, VU_BUF_INITIAL) ||
+	    vu_tx_init(&s->tx, VU_BUF_INITIAL))
 		return -ENOMEM;
 	return 0;
 }
@@ -133,6 +134,7 @@ static void vu_conn_free(struct vu_server *s)
 	vu_tx_free(&s->tx);
 	free(s->dma);
 	s->dma = NULL;
+	s->dma_cap = 0;
 }
 
 /*
@@ -184,48 +186,41 @@ static void vu_conn_event(void *arg, uint32_t revents);
 
 static void vu_client_start(struct vu_server *s, int fd, pid_t pid)
 {
+	const char *step = "open";
 	int ret;
 
 	ret = mdev_device_open(s->mdev);
-	if (ret < 0) {
-		vu_log(s, "client (pid %d) refused: open: %s", (int)pid,
-		       vu_errname(-ret));
-		close(fd);
-		return;
-	}
+	if (ret < 0)
+		goto refuse;
+	step = "DEVICE_GET_INFO";
 	ret = vu_cache_device(s);
-	if (ret < 0) {
-		vu_log(s, "client (pid %d) refused: DEVICE_GET_INFO: %s",
-		       (int)pid, vu_errname(-ret));
-		mdev_device_close(s->mdev);
-		close(fd);
-		return;
-	}
+	if (ret < 0)
+		goto close_device;
 	s->nr_dma = 0;
+	step = "buffers";
 	ret = vu_conn_alloc(s);
-	if (ret < 0) {
-		vu_log(s, "client (pid %d) refused: buffers: %s", (int)pid,
-		       vu_errname(-ret));
-		vu_conn_free(s);
-		mdev_device_close(s->mdev);
-		close(fd);
-		return;
-	}
+	if (ret < 0)
+		goto free_conn;
 	s->versioned = false;
 	s->agreed = s->ours;
 	s->max_msg = vu_max_msg_size(s->ours.max_data_xfer_size);
 	s->events = EPOLLIN;
+	step = "watch";
 	ret = s->loop->watch(s->loop_data, fd, EPOLLIN, vu_conn_event, s);
-	if (ret < 0) {
-		vu_log(s, "client (pid %d) refused: watch: %s", (int)pid,
-		       vu_errname(-ret));
-		vu_conn_free(s);
-		mdev_device_close(s->mdev);
-		close(fd);
-		return;
-	}
+	if (ret < 0)
+		goto free_conn;
 	s->fd = fd;
 	vu_log(s, "client connected (pid %d)", (int)pid);
+	return;
+
+free_conn:
+	vu_conn_free(s);
+close_device:
+	mdev_device_close(s->mdev);
+refuse:
+	vu_log(s, "client (pid %d) refused: %s: %s", (int)pid, step,
+	       vu_errname(-ret));
+	close(fd);
 }
 
 static void vu_listen_event(void *arg, uint32_t revents)
@@ -260,6 +255,39 @@ static void vu_listen_event(void *arg, uint32_t revents)
 
 /* ---- commands ---- */
 
+/*
+ * Copy the fixed @len-byte part of an argsz-led request into @req and
+ * check its argsz (the first u32) covers at least that much: what every
+ * such request is checked for first.  0 or -EINVAL.
+ */
+static int vu_take_args(struct vu_server *s, const struct vu_msg *m, void *req,
+			uint32_t len)
+{
+	uint32_t argsz;
+
+	if (m->payload_len < len) {
+		vu_why(s, "payload %zu < %u", m->payload_len, len);
+		return -EINVAL;
+	}
+	memcpy(req, m->payload, len);
+	memcpy(&argsz, req, sizeof(argsz));
+	if (argsz < len) {
+		vu_why(s, "argsz %u < %u", argsz, len);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Is @index below @limit?  0 or -EINVAL. */
+static int vu_check_index(struct vu_server *s, const char *what, uint32_t index,
+			  uint32_t limit)
+{
+	if (index < limit)
+		return 0;
+	vu_why(s, "%s %u >= %u", what, index, limit);
+	return -EINVAL;
+}
+
 static int vu_version(struct vu_server *s, struct vu_msg *m, uint8_t *out,
 		      size_t room)
 {
@@ -291,18 +319,11 @@ static int vu_get_info(struct vu_server *s, struct vu_msg *m, uint8_t *out)
 {
 	struct vfio_device_info info;
 	const uint32_t len = 16; /* argsz, flags, num_regions, num_irqs */
-	uint32_t argsz;
 	int ret;
 
-	if (m->payload_len < len) {
-		vu_why(s, "payload %zu < %u", m->payload_len, len);
-		return -EINVAL;
-	}
-	memcpy(&argsz, m->payload, sizeof(argsz));
-	if (argsz < len) {
-		vu_why(s, "argsz %u < %u", argsz, len);
-		return -EINVAL;
-	}
+	ret = vu_take_args(s, m, &info, len);
+	if (ret)
+		return ret;
 	memset(&info, 0, sizeof(info));
 	info.argsz = sizeof(info);
 	ret = s->ops->get_info(s->mdev, &info);
@@ -314,69 +335,67 @@ static int vu_get_info(struct vu_server *s, struct vu_msg *m, uint8_t *out)
 	return len;
 }
 
-static int vu_get_region_info(struct vu_server *s, struct vu_msg *m,
-			      uint8_t *out)
+/* The driver's region info, minus what cannot travel in this reply. */
+static int vu_region_info(struct vu_server *s, void *buf)
 {
-	struct vfio_region_info req, info;
+	struct vfio_region_info *info = buf;
+	int ret = s->ops->get_region_info(s->mdev, info);
 
-	if (m->payload_len < sizeof(req)) {
-		vu_why(s, "payload %zu < %zu", m->payload_len, sizeof(req));
-		return -EINVAL;
-	}
-	memcpy(&req, m->payload, sizeof(req));
-	if (req.argsz < sizeof(req)) {
-		vu_why(s, "argsz %u < %zu", req.argsz, sizeof(req));
-		return -EINVAL;
-	}
-	if (req.index >= s->num_regions) {
-		vu_why(s, "region %u >= %u", req.index, s->num_regions);
-		return -EINVAL;
-	}
-	memset(&info, 0, sizeof(info));
-	info.argsz = sizeof(info);
-	info.index = req.index;
-	int ret = s->ops->get_region_info(s->mdev, &info);
-
-	if (ret < 0)
-		return ret;
-	/* No mmap fd and no capability chain travel with this reply. */
-	info.flags &=
+	/*
+	 * No mmap fd and no capability chain travel with this reply, so the
+	 * full payload is the bare struct: argsz says so, whatever larger
+	 * argsz the client offered.
+	 */
+	info->flags &=
 		~(VFIO_REGION_INFO_FLAG_MMAP | VFIO_REGION_INFO_FLAG_CAPS);
-	info.cap_offset = 0;
-	info.argsz = sizeof(info);
-	info.index = req.index;
-	memcpy(out, &info, sizeof(info));
-	return sizeof(info);
+	info->cap_offset = 0;
+	return ret;
 }
 
-static int vu_get_irq_info(struct vu_server *s, struct vu_msg *m, uint8_t *out)
+static int vu_irq_info(struct vu_server *s, void *buf)
 {
-	struct vfio_irq_info req, info;
+	return s->ops->get_irq_info(s->mdev, buf);
+}
+
+/* Both info structs start with argsz, flags, index. */
+union vu_index_info {
+	struct vfio_region_info region;
+	struct vfio_irq_info irq;
+};
+_Static_assert(offsetof(struct vfio_region_info, index) ==
+		       offsetof(struct vfio_irq_info, index),
+	       "region and irq info share their leading fields");
+
+/*
+ * GET_REGION_INFO and GET_IRQ_INFO: a @len-byte struct asked for by index
+ * (below @limit), filled by @get; the reply is that struct.
+ */
+static int vu_get_index_info(struct vu_server *s, struct vu_msg *m,
+			     uint8_t *out, uint32_t len, const char *what,
+			     uint32_t limit,
+			     int (*get)(struct vu_server *s, void *info))
+{
+	union vu_index_info req, info;
+	uint32_t index;
 	int ret;
 
-	if (m->payload_len < sizeof(req)) {
-		vu_why(s, "payload %zu < %zu", m->payload_len, sizeof(req));
-		return -EINVAL;
-	}
-	memcpy(&req, m->payload, sizeof(req));
-	if (req.argsz < sizeof(req)) {
-		vu_why(s, "argsz %u < %zu", req.argsz, sizeof(req));
-		return -EINVAL;
-	}
-	if (req.index >= s->num_irqs) {
-		vu_why(s, "index %u >= %u", req.index, s->num_irqs);
-		return -EINVAL;
-	}
+	ret = vu_take_args(s, m, &req, len);
+	if (ret)
+		return ret;
+	index = req.irq.index;
+	ret = vu_check_index(s, what, index, limit);
+	if (ret)
+		return ret;
 	memset(&info, 0, sizeof(info));
-	info.argsz = sizeof(info);
-	info.index = req.index;
-	ret = s->ops->get_irq_info(s->mdev, &info);
+	info.irq.argsz = len;
+	info.irq.index = index;
+	ret = get(s, &info);
 	if (ret < 0)
 		return ret;
-	info.argsz = sizeof(info);
-	info.index = req.index;
-	memcpy(out, &info, sizeof(info));
-	return sizeof(info);
+	info.irq.argsz = len;
+	info.irq.index = index;
+	memcpy(out, &info, len);
+	return len;
 }
 
 static int vu_set_irqs(struct vu_server *s, struct vu_msg *m)
@@ -389,19 +408,11 @@ static int vu_set_irqs(struct vu_server *s, struct vu_msg *m)
 	uint32_t dtype;
 	int ret;
 
-	if (m->payload_len < sizeof(set)) {
-		vu_why(s, "payload %zu < %zu", m->payload_len, sizeof(set));
-		return -EINVAL;
-	}
-	memcpy(&set, m->payload, sizeof(set));
-	if (set.argsz < sizeof(set)) {
-		vu_why(s, "argsz %u < %zu", set.argsz, sizeof(set));
-		return -EINVAL;
-	}
-	if (set.index >= s->num_irqs) {
-		vu_why(s, "index %u >= %u", set.index, s->num_irqs);
-		return -EINVAL;
-	}
+	ret = vu_take_args(s, m, &set, sizeof(set));
+	if (!ret)
+		ret = vu_check_index(s, "index", set.index, s->num_irqs);
+	if (ret)
+		return ret;
 	irq.index = set.index;
 	ret = s->ops->get_irq_info(s->mdev, &irq);
 	if (ret < 0)
@@ -479,10 +490,10 @@ static inline int vu_region_check(struct vu_server *s, uint32_t region,
 {
 	uint64_t size;
 
-	if (region >= s->num_regions || region >= VU_MAX_REGIONS) {
-		vu_why(s, "region %u >= %u", region, s->num_regions);
+	if (vu_check_index(s, "region", region,
+			   s->num_regions < VU_MAX_REGIONS ? s->num_regions :
+							     VU_MAX_REGIONS))
 		return -EINVAL;
-	}
 	if (!(s->region_flags[region] & need)) {
 		vu_why(s, "region %u does not allow this access", region);
 		return -EINVAL;
@@ -499,6 +510,25 @@ static inline int vu_region_check(struct vu_server *s, uint32_t region,
 		       (unsigned long long)size);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/*
+ * The driver's answer to a region access: on success the reply header
+ * (the request's, with the count done) goes to @out.  0 or -errno.
+ */
+static int vu_region_done(struct vu_server *s, struct vu_region_rw *rw, long n,
+			  uint8_t *out)
+{
+	if (n < 0) {
+		vu_why(s, "driver: region %u offset 0x%llx count %u",
+		       rw->region, (unsigned long long)rw->offset, rw->count);
+		return (int)n;
+	}
+	if (n > rw->count)
+		return -EIO;
+	rw->count = (uint32_t)n;
+	memcpy(out, rw, sizeof(*rw));
 	return 0;
 }
 
@@ -519,16 +549,10 @@ static int vu_region_read(struct vu_server *s, struct vu_msg *m, uint8_t *out)
 		return ret;
 	n = s->ops->read(s->mdev, rw.region, rw.offset, out + sizeof(rw),
 			 rw.count);
-	if (n < 0) {
-		vu_why(s, "driver: region %u offset 0x%llx count %u", rw.region,
-		       (unsigned long long)rw.offset, rw.count);
-		return (int)n;
-	}
-	if (n > rw.count)
-		return -EIO;
-	rw.count = (uint32_t)n;
-	memcpy(out, &rw, sizeof(rw));
-	return (int)(sizeof(rw) + n);
+	ret = vu_region_done(s, &rw, n, out);
+	if (ret)
+		return ret;
+	return (int)(sizeof(rw) + rw.count);
 }
 
 static int vu_region_write(struct vu_server *s, struct vu_msg *m, uint8_t *out)
@@ -553,15 +577,9 @@ static int vu_region_write(struct vu_server *s, struct vu_msg *m, uint8_t *out)
 		return ret;
 	n = s->ops->write(s->mdev, rw.region, rw.offset,
 			  m->payload + sizeof(rw), rw.count);
-	if (n < 0) {
-		vu_why(s, "driver: region %u offset 0x%llx count %u", rw.region,
-		       (unsigned long long)rw.offset, rw.count);
-		return (int)n;
-	}
-	if (n > rw.count)
-		return -EIO;
-	rw.count = (uint32_t)n;
-	memcpy(out, &rw, sizeof(rw));
+	ret = vu_region_done(s, &rw, n, out);
+	if (ret)
+		return ret;
 	return sizeof(rw);
 }
 
@@ -628,22 +646,58 @@ static int vu_reset(struct vu_server *s, struct vu_msg *m)
 	return s->ops->reset(s->mdev);
 }
 
+/* Index of the first map that ends above @address (the table is sorted). */
+static unsigned int vu_dma_find(const struct vu_server *s, uint64_t address)
+{
+	unsigned int lo = 0, hi = s->nr_dma;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (s->dma[mid].address + s->dma[mid].size <= address)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Room for one more map, growing the table by doubling; 0 or -errno. */
+static int vu_dma_reserve(struct vu_server *s)
+{
+	unsigned int cap = s->dma_cap ? 2 * s->dma_cap : 16;
+	struct vu_dma *dma;
+
+	if (s->nr_dma >= s->agreed.max_dma_maps) {
+		vu_why(s, "%u maps already", s->nr_dma);
+		return -ENOSPC;
+	}
+	if (s->nr_dma < s->dma_cap)
+		return 0;
+	if (cap > s->agreed.max_dma_maps)
+		cap = s->agreed.max_dma_maps;
+	dma = realloc(s->dma, cap * sizeof(*dma));
+	if (!dma)
+		return -ENOMEM;
+	s->dma = dma;
+	s->dma_cap = cap;
+	return 0;
+}
+
 static int vu_dma_map(struct vu_server *s, struct vu_msg *m)
 {
 	struct vu_dma_map req;
 	struct vu_dma *d;
 	unsigned int i;
+	int ret;
 
-	if (m->payload_len < sizeof(req)) {
-		vu_why(s, "payload %zu < %zu", m->payload_len, sizeof(req));
-		return -EINVAL;
-	}
-	memcpy(&req, m->payload, sizeof(req));
-	if (req.argsz < sizeof(req) ||
-	    (req.flags & ~(VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE)) ||
+	ret = vu_take_args(s, m, &req, sizeof(req));
+	if (ret)
+		return ret;
+	if ((req.flags & ~(VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE)) ||
 	    req.size == 0 || req.address + req.size < req.address) {
-		vu_why(s, "argsz %u flags 0x%x address 0x%llx size 0x%llx",
-		       req.argsz, req.flags, (unsigned long long)req.address,
+		vu_why(s, "flags 0x%x address 0x%llx size 0x%llx", req.flags,
+		       (unsigned long long)req.address,
 		       (unsigned long long)req.size);
 		return -EINVAL;
 	}
@@ -651,24 +705,22 @@ static int vu_dma_map(struct vu_server *s, struct vu_msg *m)
 		vu_why(s, "%zu fds", m->nr_fds);
 		return -EINVAL;
 	}
-	for (i = 0; i < s->nr_dma; i++) {
+	i = vu_dma_find(s, req.address);
+	if (i < s->nr_dma && s->dma[i].address < req.address + req.size) {
 		d = &s->dma[i];
-		if (req.address < d->address + d->size &&
-		    d->address < req.address + req.size) {
-			vu_why(s, "0x%llx+0x%llx overlaps 0x%llx+0x%llx",
-			       (unsigned long long)req.address,
-			       (unsigned long long)req.size,
-			       (unsigned long long)d->address,
-			       (unsigned long long)d->size);
-			return -EEXIST;
-		}
+		vu_why(s, "0x%llx+0x%llx overlaps 0x%llx+0x%llx",
+		       (unsigned long long)req.address,
+		       (unsigned long long)req.size,
+		       (unsigned long long)d->address,
+		       (unsigned long long)d->size);
+		return -EEXIST;
 	}
-	if (s->nr_dma >= VU_MAX_DMA_MAPS ||
-	    s->nr_dma >= s->agreed.max_dma_maps) {
-		vu_why(s, "%u maps already", s->nr_dma);
-		return -ENOSPC;
-	}
-	d = &s->dma[s->nr_dma++];
+	ret = vu_dma_reserve(s);
+	if (ret)
+		return ret;
+	memmove(&s->dma[i + 1], &s->dma[i], (s->nr_dma - i) * sizeof(*d));
+	s->nr_dma++;
+	d = &s->dma[i];
 	d->address = req.address;
 	d->size = req.size;
 	d->offset = req.offset;
@@ -681,27 +733,15 @@ static int vu_dma_map(struct vu_server *s, struct vu_msg *m)
 	return 0;
 }
 
-static void vu_dma_remove(struct vu_server *s, unsigned int i)
-{
-	if (s->dma[i].fd >= 0)
-		close(s->dma[i].fd);
-	s->dma[i] = s->dma[--s->nr_dma];
-}
-
 static int vu_dma_unmap(struct vu_server *s, struct vu_msg *m, uint8_t *out)
 {
 	struct vu_dma_unmap req;
 	unsigned int i;
+	int ret;
 
-	if (m->payload_len < sizeof(req)) {
-		vu_why(s, "payload %zu < %zu", m->payload_len, sizeof(req));
-		return -EINVAL;
-	}
-	memcpy(&req, m->payload, sizeof(req));
-	if (req.argsz < sizeof(req)) {
-		vu_why(s, "argsz %u < %zu", req.argsz, sizeof(req));
-		return -EINVAL;
-	}
+	ret = vu_take_args(s, m, &req, sizeof(req));
+	if (ret)
+		return ret;
 	if (req.flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) {
 		vu_why(s, "dirty bitmaps not supported");
 		return -ENOTSUP;
@@ -717,21 +757,69 @@ static int vu_dma_unmap(struct vu_server *s, struct vu_msg *m, uint8_t *out)
 		}
 		vu_dma_drop_all(s);
 	} else {
-		for (i = 0; i < s->nr_dma; i++)
-			if (s->dma[i].address == req.address &&
-			    s->dma[i].size == req.size)
-				break;
-		if (i == s->nr_dma) {
+		i = vu_dma_find(s, req.address);
+		if (i == s->nr_dma || s->dma[i].address != req.address ||
+		    s->dma[i].size != req.size) {
 			vu_why(s, "no mapping 0x%llx+0x%llx",
 			       (unsigned long long)req.address,
 			       (unsigned long long)req.size);
 			return -ENOENT;
 		}
-		vu_dma_remove(s, i);
+		if (s->dma[i].fd >= 0)
+			close(s->dma[i].fd);
+		s->nr_dma--;
+		memmove(&s->dma[i], &s->dma[i + 1],
+			(s->nr_dma - i) * sizeof(*s->dma));
 	}
 	/* The reply carries the request's entry back. */
 	memcpy(out, &req, sizeof(req));
 	return sizeof(req);
+}
+
+/* No region has I/O fds: the answer is an empty sub-region array. */
+static int vu_get_region_io_fds(struct vu_server *s, struct vu_msg *m,
+				uint8_t *out)
+{
+	struct vu_region_io_fds req;
+	int ret;
+
+	ret = vu_take_args(s, m, &req, sizeof(req));
+	if (!ret)
+		ret = vu_check_index(s, "region", req.index, s->num_regions);
+	if (ret)
+		return ret;
+	if (req.flags || req.count) {
+		vu_why(s, "flags 0x%x count %u (must be 0)", req.flags,
+		       req.count);
+		return -EINVAL;
+	}
+	req.argsz = sizeof(req);
+	memcpy(out, &req, sizeof(req));
+	return sizeof(req);
+}
+
+/* The kernel's checks of VFIO_DEVICE_FEATURE, then: no feature here. */
+static int vu_device_feature(struct vu_server *s, struct vu_msg *m)
+{
+	const uint32_t known =
+		VFIO_DEVICE_FEATURE_MASK | VFIO_DEVICE_FEATURE_GET |
+		VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_PROBE;
+	struct vfio_device_feature req;
+	int ret;
+
+	ret = vu_take_args(s, m, &req, sizeof(req));
+	if (ret)
+		return ret;
+	if ((req.flags & ~known) || (!(req.flags & VFIO_DEVICE_FEATURE_PROBE) &&
+				     (req.flags & VFIO_DEVICE_FEATURE_GET) &&
+				     (req.flags & VFIO_DEVICE_FEATURE_SET))) {
+		vu_why(s, "flags 0x%x", req.flags);
+		return -EINVAL;
+	}
+	/* No migration, no DMA logging: as the kernel says. */
+	vu_why(s, "feature %u not supported",
+	       req.flags & VFIO_DEVICE_FEATURE_MASK);
+	return -ENOTTY;
 }
 
 static bool vu_cmd_takes_fds(unsigned int cmd)
@@ -774,9 +862,14 @@ static int vu_run(struct vu_server *s, struct vu_msg *m, uint8_t *out,
 	case VU_CMD_DEVICE_GET_INFO:
 		return vu_get_info(s, m, out);
 	case VU_CMD_DEVICE_GET_REGION_INFO:
-		return vu_get_region_info(s, m, out);
+		return vu_get_index_info(s, m, out,
+					 sizeof(struct vfio_region_info),
+					 "region", s->num_regions,
+					 vu_region_info);
 	case VU_CMD_DEVICE_GET_IRQ_INFO:
-		return vu_get_irq_info(s, m, out);
+		return vu_get_index_info(s, m, out,
+					 sizeof(struct vfio_irq_info), "index",
+					 s->num_irqs, vu_irq_info);
 	case VU_CMD_DEVICE_SET_IRQS:
 		return vu_set_irqs(s, m);
 	case VU_CMD_DEVICE_RESET:
@@ -785,10 +878,10 @@ static int vu_run(struct vu_server *s, struct vu_msg *m, uint8_t *out,
 		return vu_dma_map(s, m);
 	case VU_CMD_DMA_UNMAP:
 		return vu_dma_unmap(s, m, out);
+	case VU_CMD_DEVICE_GET_REGION_IO_FDS:
+		return vu_get_region_io_fds(s, m, out);
 	case VU_CMD_DEVICE_FEATURE:
-		/* No features (migration, DMA logging): as the kernel says. */
-		vu_why(s, "no device features");
-		return -ENOTTY;
+		return vu_device_feature(s, m);
 	default:
 		vu_why(s, "command %u not supported", cmd);
 		return -ENOTSUP;
@@ -842,6 +935,46 @@ static int vu_flush(struct vu_server *s)
 	return 0;
 }
 
+/*
+ * Room the reply to @m may need: a REGION_READ's carries its data; every
+ * other reply (VERSION's JSON included) is small.
+ */
+static size_t vu_reply_bound(const struct vu_server *s, const struct vu_msg *m)
+{
+	struct vu_region_rw rw;
+
+	if (m->hdr.command == VU_CMD_REGION_READ &&
+	    m->payload_len == sizeof(rw)) {
+		memcpy(&rw, m->payload, sizeof(rw));
+		if (rw.count <= s->agreed.max_data_xfer_size)
+			return VU_HDR_SIZE + sizeof(rw) + rw.count;
+	}
+	return 1024;
+}
+
+/*
+ * Where the reply to @m goes: flush first if it does not fit, grow the
+ * buffer only once it is empty.  NULL: wait for EPOLLOUT, or the client
+ * is gone (nothing may touch the connection then).
+ */
+static uint8_t *vu_reply_room(struct vu_server *s, const struct vu_msg *m)
+{
+	size_t need = vu_reply_bound(s, m);
+	uint8_t *out = vu_tx_room(&s->tx, need);
+	int ret;
+
+	if (out)
+		return out;
+	ret = vu_flush(s);
+	if (!ret && !s->tx.len)
+		ret = vu_tx_reserve(&s->tx, need);
+	if (ret < 0) {
+		vu_drop_client(s, vu_errname(-ret));
+		return NULL;
+	}
+	return vu_tx_room(&s->tx, need);
+}
+
 /* Dispatch every complete buffered message, then flush. */
 static void vu_process(struct vu_server *s)
 {
@@ -850,17 +983,6 @@ static void vu_process(struct vu_server *s)
 	int ret;
 
 	for (;;) {
-		out = vu_tx_room(&s->tx, s->max_msg);
-		if (!out) {
-			ret = vu_flush(s);
-			if (ret < 0) {
-				vu_drop_client(s, vu_errname(-ret));
-				return;
-			}
-			out = vu_tx_room(&s->tx, s->max_msg);
-			if (!out)
-				return; /* wait for EPOLLOUT */
-		}
 		ret = vu_rx_next(&s->rx, &m, s->max_msg);
 		if (ret == 0)
 			break;
@@ -874,6 +996,9 @@ static void vu_process(struct vu_server *s)
 			vu_drop_client(s, "unframeable message");
 			return;
 		}
+		out = vu_reply_room(s, &m);
+		if (!out)
+			return; /* the message stays buffered (or all is gone) */
 		vu_dispatch(s, &m, out);
 		vu_rx_consume(&s->rx, &m);
 	}
@@ -980,6 +1105,7 @@ struct vu_server *vu_server_new(const struct vu_server_config *cfg)
 	s->ours.pgsizes = VU_PGSIZES;
 	s->ours.max_dma_maps = VU_MAX_DMA_MAPS;
 	s->ours.write_multiple = true;
+	s->ours.present = VU_CAP_ALL;
 	s->path = strdup(cfg->socket_path);
 	if (!s->path)
 		goto nomem;

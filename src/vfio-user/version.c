@@ -3,6 +3,7 @@
  * vfio-user VERSION: capability JSON in and out (json-c).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -12,6 +13,7 @@
 
 void vu_caps_defaults(struct vu_caps *caps)
 {
+	caps->present = 0;
 	caps->max_msg_fds = VU_DEFAULT_MSG_FDS;
 	caps->max_data_xfer_size = VU_DEFAULT_DATA_XFER;
 	caps->pgsizes = 4096;
@@ -20,26 +22,74 @@ void vu_caps_defaults(struct vu_caps *caps)
 	caps->migration = false;
 }
 
-/* An integer capability in [min, max]; absent keeps *out. */
-static int vu_caps_int(struct json_object *caps, const char *key, int64_t min,
-		       int64_t max, uint64_t *out, const char **why)
+/* The integer capabilities: JSON key, range, and where they live. */
+static const struct vu_int_cap {
+	const char *key;
+	int64_t min, max;
+	unsigned int bit;
+	size_t offset, size;
+} vu_int_caps[] = {
+	{ "max_msg_fds", 0, 65535, VU_CAP_MAX_MSG_FDS,
+	  offsetof(struct vu_caps, max_msg_fds), sizeof(uint32_t) },
+	{ "max_data_xfer_size", 1, UINT32_MAX, VU_CAP_MAX_DATA_XFER,
+	  offsetof(struct vu_caps, max_data_xfer_size), sizeof(uint32_t) },
+	{ "pgsizes", 1, INT64_MAX, VU_CAP_PGSIZES,
+	  offsetof(struct vu_caps, pgsizes), sizeof(uint64_t) },
+	{ "max_dma_maps", 0, UINT32_MAX, VU_CAP_MAX_DMA_MAPS,
+	  offsetof(struct vu_caps, max_dma_maps), sizeof(uint32_t) },
+};
+
+#define VU_NR_INT_CAPS (sizeof(vu_int_caps) / sizeof(vu_int_caps[0]))
+
+static int64_t vu_int_cap_get(const struct vu_caps *caps,
+			      const struct vu_int_cap *c)
+{
+	const char *p = (const char *)caps + c->offset;
+	uint32_t v32;
+	uint64_t v64;
+
+	if (c->size == sizeof(v32)) {
+		memcpy(&v32, p, sizeof(v32));
+		return v32;
+	}
+	memcpy(&v64, p, sizeof(v64));
+	return (int64_t)v64;
+}
+
+static void vu_int_cap_set(struct vu_caps *caps, const struct vu_int_cap *c,
+			   int64_t n)
+{
+	char *p = (char *)caps + c->offset;
+	uint32_t v32 = (uint32_t)n;
+	uint64_t v64 = (uint64_t)n;
+
+	if (c->size == sizeof(v32))
+		memcpy(p, &v32, sizeof(v32));
+	else
+		memcpy(p, &v64, sizeof(v64));
+}
+
+/* An integer capability in its range; absent keeps the default. */
+static int vu_caps_int(struct json_object *json, const struct vu_int_cap *c,
+		       struct vu_caps *out, const char **why)
 {
 	struct json_object *v;
 	int64_t n;
 
-	if (!json_object_object_get_ex(caps, key, &v))
+	if (!json_object_object_get_ex(json, c->key, &v))
 		return 0;
 	if (!json_object_is_type(v, json_type_int)) {
-		*why = key;
+		*why = c->key;
 		return -EINVAL;
 	}
 	errno = 0;
 	n = json_object_get_int64(v);
-	if (errno || n < min || n > max) {
-		*why = key;
+	if (errno || n < c->min || n > c->max) {
+		*why = c->key;
 		return -EINVAL;
 	}
-	*out = (uint64_t)n;
+	vu_int_cap_set(out, c, n);
+	out->present |= c->bit;
 	return 0;
 }
 
@@ -47,39 +97,21 @@ static int vu_caps_from_json(struct json_object *caps, struct vu_caps *out,
 			     const char **why)
 {
 	struct json_object *v;
-	uint64_t n;
+	size_t i;
 	int ret;
 
-	n = out->max_msg_fds;
-	ret = vu_caps_int(caps, "max_msg_fds", 0, 65535, &n, why);
-	if (ret)
-		return ret;
-	out->max_msg_fds = n;
-
-	n = out->max_data_xfer_size;
-	ret = vu_caps_int(caps, "max_data_xfer_size", 1, UINT32_MAX, &n, why);
-	if (ret)
-		return ret;
-	out->max_data_xfer_size = n;
-
-	n = out->max_dma_maps;
-	ret = vu_caps_int(caps, "max_dma_maps", 0, UINT32_MAX, &n, why);
-	if (ret)
-		return ret;
-	out->max_dma_maps = n;
-
-	n = out->pgsizes;
-	ret = vu_caps_int(caps, "pgsizes", 1, INT64_MAX, &n, why);
-	if (ret)
-		return ret;
-	out->pgsizes = n;
-
+	for (i = 0; i < VU_NR_INT_CAPS; i++) {
+		ret = vu_caps_int(caps, &vu_int_caps[i], out, why);
+		if (ret)
+			return ret;
+	}
 	if (json_object_object_get_ex(caps, "write_multiple", &v)) {
 		if (!json_object_is_type(v, json_type_boolean)) {
 			*why = "write_multiple";
 			return -EINVAL;
 		}
 		out->write_multiple = json_object_get_boolean(v);
+		out->present |= VU_CAP_WRITE_MULTIPLE;
 	}
 	if (json_object_object_get_ex(caps, "migration", &v)) {
 		if (!json_object_is_type(v, json_type_object)) {
@@ -158,7 +190,7 @@ int vu_version_format(uint16_t major, uint16_t minor,
 	struct json_object *root, *c;
 	struct vu_version ver = { .major = major, .minor = minor };
 	const char *s;
-	size_t slen;
+	size_t slen, i;
 	int ret;
 
 	root = json_object_new_object();
@@ -168,15 +200,13 @@ int vu_version_format(uint16_t major, uint16_t minor,
 		json_object_put(c);
 		return -ENOMEM;
 	}
-	json_object_object_add(c, "max_msg_fds",
-			       json_object_new_int64(caps->max_msg_fds));
-	json_object_object_add(c, "max_data_xfer_size",
-			       json_object_new_int64(caps->max_data_xfer_size));
-	json_object_object_add(c, "pgsizes",
-			       json_object_new_int64((int64_t)caps->pgsizes));
-	json_object_object_add(c, "max_dma_maps",
-			       json_object_new_int64(caps->max_dma_maps));
-	if (caps->write_multiple)
+	for (i = 0; i < VU_NR_INT_CAPS; i++)
+		if (caps->present & vu_int_caps[i].bit)
+			json_object_object_add(
+				c, vu_int_caps[i].key,
+				json_object_new_int64(
+					vu_int_cap_get(caps, &vu_int_caps[i])));
+	if ((caps->present & VU_CAP_WRITE_MULTIPLE) && caps->write_multiple)
 		json_object_object_add(c, "write_multiple",
 				       json_object_new_boolean(1));
 	json_object_object_add(root, "capabilities", c);
@@ -218,12 +248,18 @@ int vu_version_negotiate(const void *payload, size_t len,
 		return -EINVAL;
 	}
 	*minor = vu_min(their_minor, VU_VERSION_MINOR);
+	/* The reply names only what the client proposed (a subset). */
+	agreed->present = theirs.present & ours->present;
 	/* max_msg_fds is what each side can receive: ours goes back. */
 	agreed->max_msg_fds = ours->max_msg_fds;
 	/* One transfer limit for both directions: the smaller. */
 	agreed->max_data_xfer_size =
 		vu_min(ours->max_data_xfer_size, theirs.max_data_xfer_size);
-	agreed->pgsizes = ours->pgsizes;
+	agreed->pgsizes = ours->pgsizes & theirs.pgsizes;
+	if (!agreed->pgsizes) {
+		*why = "no page size in common";
+		return -EINVAL;
+	}
 	agreed->max_dma_maps = vu_min(ours->max_dma_maps, theirs.max_dma_maps);
 	agreed->write_multiple = ours->write_multiple && theirs.write_multiple;
 	agreed->migration = false;

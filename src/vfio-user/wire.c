@@ -237,6 +237,38 @@ static void vu_rx_attach_fds(struct vu_rx *rx, const int *fds, size_t nr,
 	}
 }
 
+/* Move the partial message to the front. */
+static void vu_rx_compact(struct vu_rx *rx)
+{
+	size_t i;
+
+	if (rx->start == 0)
+		return;
+	memmove(rx->buf, rx->buf + rx->start, rx->len - rx->start);
+	for (i = 0; i < 2; i++)
+		if (rx->pend[i].used)
+			rx->pend[i].owner -= rx->start;
+	rx->len -= rx->start;
+	rx->start = 0;
+}
+
+/* Make room for a @size-byte message; doubling keeps growth rare. */
+static int vu_rx_grow(struct vu_rx *rx, size_t size, size_t max_size)
+{
+	size_t cap = rx->cap * 2 > size ? rx->cap * 2 : size;
+	uint8_t *buf;
+
+	if (cap > max_size)
+		cap = max_size;
+	vu_rx_compact(rx);
+	buf = realloc(rx->buf, cap);
+	if (!buf)
+		return -ENOMEM;
+	rx->buf = buf;
+	rx->cap = cap;
+	return 0;
+}
+
 ssize_t vu_rx_fill(struct vu_rx *rx, int fd)
 {
 	int fds[VU_RX_MAX_FDS];
@@ -244,15 +276,7 @@ ssize_t vu_rx_fill(struct vu_rx *rx, int fd)
 	size_t nr, i;
 	ssize_t n;
 
-	if (rx->start > 0) {
-		/* Move the partial message to the front. */
-		memmove(rx->buf, rx->buf + rx->start, rx->len - rx->start);
-		for (i = 0; i < 2; i++)
-			if (rx->pend[i].used)
-				rx->pend[i].owner -= rx->start;
-		rx->len -= rx->start;
-		rx->start = 0;
-	}
+	vu_rx_compact(rx);
 	if (rx->len == rx->cap)
 		return -ENOBUFS;
 	n = vu_wire_recv(fd, rx->buf + rx->len, rx->cap - rx->len, fds,
@@ -276,12 +300,14 @@ int vu_rx_next(struct vu_rx *rx, struct vu_msg *msg, size_t max_size)
 	if (avail < VU_HDR_SIZE)
 		return 0;
 	memcpy(&msg->hdr, rx->buf + rx->start, sizeof(msg->hdr));
-	ret = vu_hdr_check_size(&msg->hdr,
-				max_size < rx->cap ? max_size : rx->cap);
+	ret = vu_hdr_check_size(&msg->hdr, max_size);
 	if (ret)
 		return ret;
-	if (avail < msg->hdr.size)
+	if (avail < msg->hdr.size) {
+		if (msg->hdr.size > rx->cap)
+			return vu_rx_grow(rx, msg->hdr.size, max_size);
 		return 0;
+	}
 	msg->payload = rx->buf + rx->start + VU_HDR_SIZE;
 	msg->payload_len = msg->hdr.size - VU_HDR_SIZE;
 	msg->fds = NULL;
@@ -321,6 +347,23 @@ int vu_tx_init(struct vu_tx *tx, size_t cap)
 		return -ENOMEM;
 	tx->cap = cap;
 	tx->sent = tx->len = 0;
+	return 0;
+}
+
+int vu_tx_reserve(struct vu_tx *tx, size_t len)
+{
+	size_t cap = tx->cap * 2;
+	uint8_t *buf;
+
+	if (tx->cap - tx->len >= len)
+		return 0;
+	if (cap < tx->len + len)
+		cap = tx->len + len;
+	buf = realloc(tx->buf, cap);
+	if (!buf)
+		return -ENOMEM;
+	tx->buf = buf;
+	tx->cap = cap;
 	return 0;
 }
 

@@ -51,7 +51,7 @@ enum vu_command {
 #define VU_DEFAULT_MSG_FDS 1 /* spec default when not negotiated */
 #define VU_DEFAULT_DATA_XFER (1u << 20)
 #define VU_PGSIZES 4096u
-#define VU_MAX_DMA_MAPS 256
+#define VU_MAX_DMA_MAPS 65535 /* the spec's default: absent key = this */
 #define VU_WRITE_MULTI_MAX 200 /* entries per REGION_WRITE_MULTI */
 #define VU_WRITE_MULTI_DATA 8 /* data bytes per entry */
 
@@ -109,13 +109,33 @@ _Static_assert(sizeof(struct vu_write_one) == 24, "write multi entry");
 /* REGION_WRITE_MULTI payload: u64 wr_cnt, then wr_cnt entries. */
 #define VU_WRITE_MULTI_HDR ((uint32_t)sizeof(uint64_t))
 
+/* VU_CMD_DEVICE_GET_REGION_IO_FDS request and reply, before sub-regions. */
+struct vu_region_io_fds {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t index;
+	uint32_t count;
+} __attribute__((packed));
+_Static_assert(sizeof(struct vu_region_io_fds) == 16, "io fds payload");
+
+/*
+ * Connection buffers start this big and grow on demand (rarely: only for
+ * data transfers larger than this).  Every message that fits is accepted
+ * whatever max_data_xfer_size was agreed, so a small transfer limit never
+ * makes a REGION_WRITE_MULTI or SET_IRQS unframeable.
+ */
+#define VU_BUF_INITIAL (64u * 1024)
+
 /*
  * Largest message a peer may send once @max_data_xfer is agreed: header,
- * the region read/write payload header, and the data.
+ * the region read/write payload header, and the data (at least
+ * VU_BUF_INITIAL).
  */
 static inline size_t vu_max_msg_size(uint32_t max_data_xfer)
 {
-	return VU_HDR_SIZE + sizeof(struct vu_region_rw) + max_data_xfer;
+	size_t size = VU_HDR_SIZE + sizeof(struct vu_region_rw) + max_data_xfer;
+
+	return size > VU_BUF_INITIAL ? size : VU_BUF_INITIAL;
 }
 
 /** vu_cmd_name() - "SET_IRQS" etc. for logs; "UNKNOWN" otherwise. */
@@ -196,7 +216,10 @@ struct vu_msg {
 	bool fds_truncated;
 };
 
-/** vu_rx_init() - allocate a @cap-byte buffer.  0 or -ENOMEM. */
+/**
+ * vu_rx_init() - allocate a @cap-byte buffer (it grows in vu_rx_next()).
+ * Return: 0 or -ENOMEM.
+ */
 int vu_rx_init(struct vu_rx *rx, size_t cap);
 /** vu_rx_free() - close pending fds and free the buffer. */
 void vu_rx_free(struct vu_rx *rx);
@@ -209,9 +232,11 @@ void vu_rx_reset(struct vu_rx *rx);
  */
 ssize_t vu_rx_fill(struct vu_rx *rx, int fd);
 /**
- * vu_rx_next() - the next complete message, if buffered.
+ * vu_rx_next() - the next complete message, if buffered.  A message larger
+ * than the buffer (but not than @max_size) grows the buffer to hold it.
  * Return: 1 and *@msg; 0 if more bytes are needed; -EBADMSG or -EMSGSIZE
- * (see vu_hdr_check_size()) if the stream is broken.
+ * (see vu_hdr_check_size()) if the stream is broken; -ENOMEM if the
+ * buffer could not grow.
  */
 int vu_rx_next(struct vu_rx *rx, struct vu_msg *msg, size_t max_size);
 /** vu_rx_consume() - done with @msg: close the fds it did not take. */
@@ -225,8 +250,14 @@ struct vu_tx {
 	size_t len;
 };
 
+/** vu_tx_init() - allocate a @cap-byte buffer.  0 or -ENOMEM. */
 int vu_tx_init(struct vu_tx *tx, size_t cap);
 void vu_tx_free(struct vu_tx *tx);
+/**
+ * vu_tx_reserve() - grow the buffer so that @len more bytes fit after what
+ * is queued.  Return: 0 or -ENOMEM (the buffer is unchanged).
+ */
+int vu_tx_reserve(struct vu_tx *tx, size_t len);
 static inline void vu_tx_reset(struct vu_tx *tx)
 {
 	tx->sent = tx->len = 0;

@@ -3,6 +3,7 @@
  * e2e_harness - see e2e_harness.h.
  */
 #include "e2e_harness.h"
+#include "fd_io.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -347,20 +348,7 @@ int e2e_raw_connect(const char *path)
 
 int e2e_raw_send_bytes(int fd, const void *buf, size_t len)
 {
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= n;
-	}
-	return 0;
+	return fd_io_send_all(fd, buf, len);
 }
 
 int e2e_raw_send(int fd, uint16_t id, uint16_t cmd, uint32_t flags,

@@ -29,30 +29,20 @@ static int scn_vfio_get_info(void *ctx, struct vfio_device_info *info)
 {
 	struct scn_vfio *v = ctx;
 
-	memset(info, 0, sizeof(*info));
-	info->argsz = sizeof(*info);
 	return ioctl(v->device, VFIO_DEVICE_GET_INFO, info) ? -errno : 0;
 }
 
 static int scn_vfio_get_region_info(void *ctx, struct vfio_region_info *info)
 {
 	struct scn_vfio *v = ctx;
-	uint32_t index = info->index;
 
-	memset(info, 0, sizeof(*info));
-	info->argsz = sizeof(*info);
-	info->index = index;
 	return ioctl(v->device, VFIO_DEVICE_GET_REGION_INFO, info) ? -errno : 0;
 }
 
 static int scn_vfio_get_irq_info(void *ctx, struct vfio_irq_info *info)
 {
 	struct scn_vfio *v = ctx;
-	uint32_t index = info->index;
 
-	memset(info, 0, sizeof(*info));
-	info->argsz = sizeof(*info);
-	info->index = index;
 	return ioctl(v->device, VFIO_DEVICE_GET_IRQ_INFO, info) ? -errno : 0;
 }
 
@@ -84,7 +74,8 @@ static int scn_vfio_set_irqs(void *ctx, uint32_t flags, uint32_t index,
 
 static int scn_vfio_offset(struct scn_vfio *v, uint32_t index, uint64_t *off)
 {
-	struct vfio_region_info info = { .index = index };
+	struct vfio_region_info info = { .argsz = sizeof(info),
+					 .index = index };
 	int ret;
 
 	if (index >= VFIO_PCI_NUM_REGIONS)
@@ -100,10 +91,10 @@ static int scn_vfio_offset(struct scn_vfio *v, uint32_t index, uint64_t *off)
 	return 0;
 }
 
-static int scn_vfio_read(void *ctx, uint32_t index, uint64_t offset, void *buf,
-			 uint32_t count)
+/* One access through the device fd: read into @rbuf or write @wbuf. */
+static int scn_vfio_access(struct scn_vfio *v, uint32_t index, uint64_t offset,
+			   void *rbuf, const void *wbuf, uint32_t count)
 {
-	struct scn_vfio *v = ctx;
 	uint64_t base;
 	ssize_t n;
 	int ret;
@@ -111,27 +102,23 @@ static int scn_vfio_read(void *ctx, uint32_t index, uint64_t offset, void *buf,
 	ret = scn_vfio_offset(v, index, &base);
 	if (ret)
 		return ret;
-	n = pread(v->device, buf, count, (off_t)(base + offset));
+	n = rbuf ? pread(v->device, rbuf, count, (off_t)(base + offset)) :
+		   pwrite(v->device, wbuf, count, (off_t)(base + offset));
 	if (n < 0)
 		return -errno;
 	return n == (ssize_t)count ? (int)n : -EIO;
 }
 
+static int scn_vfio_read(void *ctx, uint32_t index, uint64_t offset, void *buf,
+			 uint32_t count)
+{
+	return scn_vfio_access(ctx, index, offset, buf, NULL, count);
+}
+
 static int scn_vfio_write(void *ctx, uint32_t index, uint64_t offset,
 			  const void *buf, uint32_t count)
 {
-	struct scn_vfio *v = ctx;
-	uint64_t base;
-	ssize_t n;
-	int ret;
-
-	ret = scn_vfio_offset(v, index, &base);
-	if (ret)
-		return ret;
-	n = pwrite(v->device, buf, count, (off_t)(base + offset));
-	if (n < 0)
-		return -errno;
-	return n == (ssize_t)count ? (int)n : -EIO;
+	return scn_vfio_access(ctx, index, offset, NULL, buf, count);
 }
 
 static int scn_vfio_reset(void *ctx)

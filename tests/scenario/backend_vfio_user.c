@@ -4,7 +4,6 @@
  * umdev's client library (include/umdev/client.h).
  */
 #include <errno.h>
-#include <string.h>
 
 #include <umdev/client.h>
 
@@ -12,29 +11,17 @@
 
 static int scn_vu_get_info(void *ctx, struct vfio_device_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	info->argsz = sizeof(*info);
 	return umdev_client_get_info(ctx, info);
 }
 
 static int scn_vu_get_region_info(void *ctx, struct vfio_region_info *info)
 {
-	uint32_t index = info->index;
-
-	memset(info, 0, sizeof(*info));
-	info->argsz = sizeof(*info);
-	info->index = index;
-	return umdev_client_get_region_info(ctx, index, info);
+	return umdev_client_get_region_info(ctx, info->index, info);
 }
 
 static int scn_vu_get_irq_info(void *ctx, struct vfio_irq_info *info)
 {
-	uint32_t index = info->index;
-
-	memset(info, 0, sizeof(*info));
-	info->argsz = sizeof(*info);
-	info->index = index;
-	return umdev_client_get_irq_info(ctx, index, info);
+	return umdev_client_get_irq_info(ctx, info->index, info);
 }
 
 static int scn_vu_set_irqs(void *ctx, uint32_t flags, uint32_t index,

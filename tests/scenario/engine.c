@@ -169,10 +169,8 @@ static bool scn_check_error(struct scn_run *r, const struct scn_expect *e,
 				 scn_errname(e->error), scn_errname(-ret));
 		return false;
 	}
-	if (e->have_error) {
-		/* Print the outcome first so the line is always there. */
-		return true;
-	}
+	/* An expected error that did not come is reported after the value,
+	 * by scn_check_success_expected(), so the line is always there. */
 	return true;
 }
 
@@ -182,6 +180,16 @@ static void scn_check_success_expected(struct scn_run *r,
 	if (e->have_error)
 		scn_fail(r, "expected error %s, got success",
 			 scn_errname(e->error));
+}
+
+/* Report an op that has no value: "ok", or its error. */
+static void scn_report_ok(struct scn_run *r, const struct scn_expect *e,
+			  int ret)
+{
+	if (!scn_check_error(r, e, ret))
+		return;
+	scn_result(r, "ok");
+	scn_check_success_expected(r, e);
 }
 
 static void scn_check_value(struct scn_run *r, const struct scn_expect *e,
@@ -232,7 +240,7 @@ static void scn_check_fields(struct scn_run *r, int first,
 static void scn_step_info(struct scn_run *r, const struct scn_expect *e)
 {
 	static const char *const keys[] = { "flags", "regions", "irqs" };
-	struct vfio_device_info info;
+	struct vfio_device_info info = { .argsz = sizeof(info) };
 	uint64_t got[3];
 	int ret;
 
@@ -251,7 +259,7 @@ static void scn_step_info(struct scn_run *r, const struct scn_expect *e)
 static void scn_step_region(struct scn_run *r, const struct scn_expect *e)
 {
 	static const char *const keys[] = { "size", "offset", "flags" };
-	struct vfio_region_info info = { 0 };
+	struct vfio_region_info info = { .argsz = sizeof(info) };
 	unsigned long index;
 	uint64_t got[3];
 	int ret;
@@ -278,7 +286,7 @@ static void scn_step_region(struct scn_run *r, const struct scn_expect *e)
 static void scn_step_irqinfo(struct scn_run *r, const struct scn_expect *e)
 {
 	static const char *const keys[] = { "count", "flags" };
-	struct vfio_irq_info info = { 0 };
+	struct vfio_irq_info info = { .argsz = sizeof(info) };
 	unsigned long index;
 	uint64_t got[2];
 	int ret;
@@ -365,10 +373,7 @@ static void scn_step_write(struct scn_run *r, const struct scn_expect *e,
 						1);
 		}
 	}
-	if (!scn_check_error(r, e, ret))
-		return;
-	scn_result(r, "ok");
-	scn_check_success_expected(r, e);
+	scn_report_ok(r, e, ret);
 }
 
 /* write-seq BAR REG COUNT FIRST: COUNT one-byte writes FIRST, FIRST+1, ... */
@@ -388,10 +393,7 @@ static void scn_step_write_seq(struct scn_run *r, const struct scn_expect *e)
 		b = (uint8_t)(first + i);
 		ret = r->be->ops->write(r->be->ctx, (uint32_t)bar, reg, &b, 1);
 	}
-	if (!scn_check_error(r, e, ret))
-		return;
-	scn_result(r, "ok");
-	scn_check_success_expected(r, e);
+	scn_report_ok(r, e, ret);
 }
 
 /*
@@ -511,10 +513,7 @@ static void scn_step_irq(struct scn_run *r, const struct scn_expect *e)
 		scn_fail(r, "irq: unknown action '%s'", what);
 		return;
 	}
-	if (!scn_check_error(r, e, ret))
-		return;
-	scn_result(r, "ok");
-	scn_check_success_expected(r, e);
+	scn_report_ok(r, e, ret);
 }
 
 /* intx mask|unmask (DATA_NONE, count 1) */
@@ -533,10 +532,7 @@ static void scn_step_intx(struct scn_run *r, const struct scn_expect *e)
 	ret = r->be->ops->set_irqs(r->be->ctx, VFIO_IRQ_SET_DATA_NONE | action,
 				   VFIO_PCI_INTX_IRQ_INDEX, 0, 1, NULL, 0, NULL,
 				   0);
-	if (!scn_check_error(r, e, ret))
-		return;
-	scn_result(r, "ok");
-	scn_check_success_expected(r, e);
+	scn_report_ok(r, e, ret);
 }
 
 /* Wait up to @ms for the eventfd; return the count read (0 if none). */
@@ -589,10 +585,7 @@ static void scn_step_reset(struct scn_run *r, const struct scn_expect *e)
 {
 	int ret = r->be->ops->reset(r->be->ctx);
 
-	if (!scn_check_error(r, e, ret))
-		return;
-	scn_result(r, "ok");
-	scn_check_success_expected(r, e);
+	scn_report_ok(r, e, ret);
 }
 
 static int scn_mig_state_by_name(const char *s, uint32_t *state)
@@ -629,23 +622,38 @@ static void scn_step_mig_state(struct scn_run *r, const struct scn_expect *e)
 	ret = r->be->ops->mig_set_state(r->be->ctx, state, &fd);
 	if (fd >= 0)
 		close(fd);
-	if (!scn_check_error(r, e, ret))
-		return;
-	scn_result(r, "ok");
-	scn_check_success_expected(r, e);
+	scn_report_ok(r, e, ret);
+}
+
+/* Enter @state, which must hand back a data fd (*@fd). */
+static int scn_mig_open(struct scn_run *r, uint32_t state, int *fd)
+{
+	int ret = r->be->ops->mig_set_state(r->be->ctx, state, fd);
+
+	return !ret && *fd < 0 ? -EBADF : ret;
+}
+
+/* Close the data fd; after a good transfer (@ret 0), go back to STOP. */
+static int scn_mig_close(struct scn_run *r, int fd, int ret)
+{
+	int stop_fd = -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (!ret)
+		ret = r->be->ops->mig_set_state(
+			r->be->ctx, VFIO_DEVICE_STATE_STOP, &stop_fd);
+	return ret;
 }
 
 /* migrate-save: STOP_COPY, read the stream to its end, back to STOP. */
 static void scn_step_mig_save(struct scn_run *r, const struct scn_expect *e)
 {
-	int fd = -1, ret, stop_fd = -1;
+	int fd = -1, ret;
 	ssize_t n;
 
 	r->mig_len = 0;
-	ret = r->be->ops->mig_set_state(r->be->ctx, VFIO_DEVICE_STATE_STOP_COPY,
-					&fd);
-	if (!ret && fd < 0)
-		ret = -EBADF;
+	ret = scn_mig_open(r, VFIO_DEVICE_STATE_STOP_COPY, &fd);
 	while (!ret) {
 		n = read(fd, r->mig + r->mig_len, sizeof(r->mig) - r->mig_len);
 		if (n < 0)
@@ -655,11 +663,7 @@ static void scn_step_mig_save(struct scn_run *r, const struct scn_expect *e)
 		else if ((r->mig_len += (size_t)n) == sizeof(r->mig))
 			ret = -EFBIG;
 	}
-	if (fd >= 0)
-		close(fd);
-	if (!ret)
-		ret = r->be->ops->mig_set_state(
-			r->be->ctx, VFIO_DEVICE_STATE_STOP, &stop_fd);
+	ret = scn_mig_close(r, fd, ret);
 	if (!scn_check_error(r, e, ret))
 		return;
 	scn_result(r, "%zu bytes", r->mig_len);
@@ -675,7 +679,7 @@ static void scn_step_mig_load(struct scn_run *r, const struct scn_expect *e)
 	uint8_t data[SCN_MIG_MAX];
 	size_t len = r->mig_len;
 	unsigned long arg = 0;
-	int fd = -1, ret, stop_fd = -1;
+	int fd = -1, ret;
 
 	if ((r->nr_words != 1 && r->nr_words != 3) ||
 	    (r->nr_words == 3 &&
@@ -691,10 +695,7 @@ static void scn_step_mig_load(struct scn_run *r, const struct scn_expect *e)
 		len = arg;
 	else if (r->nr_words == 3)
 		data[arg] ^= 0xff;
-	ret = r->be->ops->mig_set_state(r->be->ctx, VFIO_DEVICE_STATE_RESUMING,
-					&fd);
-	if (!ret && fd < 0)
-		ret = -EBADF;
+	ret = scn_mig_open(r, VFIO_DEVICE_STATE_RESUMING, &fd);
 	if (!ret) {
 		ssize_t n = write(fd, data, len);
 
@@ -703,15 +704,8 @@ static void scn_step_mig_load(struct scn_run *r, const struct scn_expect *e)
 		else if ((size_t)n != len)
 			ret = -EIO;
 	}
-	if (fd >= 0)
-		close(fd);
-	if (!ret)
-		ret = r->be->ops->mig_set_state(
-			r->be->ctx, VFIO_DEVICE_STATE_STOP, &stop_fd);
-	if (!scn_check_error(r, e, ret))
-		return;
-	scn_result(r, "ok");
-	scn_check_success_expected(r, e);
+	ret = scn_mig_close(r, fd, ret);
+	scn_report_ok(r, e, ret);
 }
 
 static void scn_run_step(struct scn_run *r)

@@ -14,7 +14,11 @@
 #include <stdio.h>
 #include <linux/vfio.h>
 
-/* Every op returns 0 (or a byte count) on success, -errno on failure. */
+/*
+ * Every op returns 0 (or a byte count) on success, -errno on failure.
+ * The info ops take the struct as the VFIO ioctl does: the caller sets
+ * argsz (and index) and clears the rest.
+ */
 struct scn_backend_ops {
 	const char *name;
 	int (*get_info)(void *ctx, struct vfio_device_info *info);

@@ -82,7 +82,6 @@ static int mtty_probe(struct mdev_device *mdev)
 		return -ENOMEM;
 	state->mdev = mdev;
 	state->parent = parent;
-	state->nr_ports = nr_ports;
 	state->intx_fd = -1;
 	state->msi_fd = -1;
 	state->req_fd = -1;
@@ -112,7 +111,7 @@ static void mtty_remove(struct mdev_device *mdev)
 {
 	struct mdev_state *state = mdev_get_drvdata(mdev);
 
-	state->parent->free_ports += state->nr_ports;
+	state->parent->free_ports += state->model.nr_ports;
 	mdev_set_drvdata(mdev, NULL);
 	mtty_state_free(state);
 }

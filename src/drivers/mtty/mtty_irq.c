@@ -37,7 +37,7 @@ static void mtty_set_timer(void *opaque, unsigned int port, uint64_t delay_ns)
 {
 	struct mdev_state *state = opaque;
 
-	if (port < state->nr_ports)
+	if (port < state->model.nr_ports)
 		mdev_timer_arm(state->timers[port].timer, delay_ns);
 }
 

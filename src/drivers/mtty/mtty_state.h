@@ -32,8 +32,8 @@ struct mtty_port_timer {
 struct mdev_state {
 	struct mdev_device *mdev;
 	struct mtty_parent *parent;
-	unsigned int nr_ports;
-	struct mtty_model model; /* also holds the IRQ mode and INTx mask */
+	/* Also holds the port count, the IRQ mode and the INTx mask. */
+	struct mtty_model model;
 	/* IRQ triggers the client installed; -1 when none. */
 	int intx_fd;
 	int msi_fd;

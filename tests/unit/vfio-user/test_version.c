@@ -26,6 +26,7 @@ static struct vu_caps ours = {
 	.pgsizes = VU_PGSIZES,
 	.max_dma_maps = VU_MAX_DMA_MAPS,
 	.write_multiple = true,
+	.present = VU_CAP_ALL,
 };
 
 /* A VERSION payload: major, minor, then @json_len bytes of @json. */
@@ -113,13 +114,25 @@ static void test_subset_and_minor(void **state)
 	assert_false(agreed.write_multiple); /* not asked for */
 	n = vu_version_format(0, minor, &agreed, out, sizeof(out));
 	assert_true(n > 0);
-	assert_null(strstr((char *)out + 4, "write_multiple"));
+	/* The reply is a subset of the proposal: only the one key. */
+	assert_string_equal((char *)out + 4,
+			    "{\"capabilities\":{\"max_data_xfer_size\":4096}}");
 
 	/* No JSON at all: the spec's defaults. */
 	len = mk(buf, 0, 0, "", 0);
 	assert_int_equal(negotiate(buf, len, &agreed, &minor), 0);
 	assert_int_equal(agreed.max_data_xfer_size, VU_DEFAULT_DATA_XFER);
 	assert_false(agreed.write_multiple);
+	/* ... and the server's defaults agree, so nothing needs saying. */
+	assert_int_equal(agreed.max_dma_maps, 65535);
+	assert_int_equal(agreed.pgsizes, 4096);
+	n = vu_version_format(0, minor, &agreed, out, sizeof(out));
+	assert_string_equal((char *)out + 4, "{\"capabilities\":{}}");
+
+	/* Page sizes: what both support. */
+	len = mks(buf, "{\"capabilities\":{\"pgsizes\":2101248}}");
+	assert_int_equal(negotiate(buf, len, &agreed, &minor), 0);
+	assert_int_equal(agreed.pgsizes, 4096);
 
 	/* Unknown keys are ignored; an empty object is fine. */
 	len = mks(buf, "{\"capabilities\":{\"future\":[1,2]},\"x\":1}");
@@ -149,6 +162,8 @@ static void test_refusals(void **state)
 		"{\"capabilities\":{\"write_multiple\":\"true\"}}",
 		"{\"capabilities\":{\"migration\":true}}",
 		"{\"capabilities\":{\"twin_socket\":1}}",
+		/* No page size in common. */
+		"{\"capabilities\":{\"pgsizes\":8192}}",
 	};
 	uint8_t buf[512];
 	struct vu_caps agreed;

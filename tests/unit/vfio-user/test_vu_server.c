@@ -44,6 +44,7 @@ struct fake {
 	uint8_t cfg[256];
 	int irq_fd[VFIO_PCI_NUM_IRQS];
 	int opens, closes, resets;
+	uint32_t set_irqs_argsz; /* argsz of the last SET_IRQS */
 };
 
 static struct fake fake;
@@ -129,6 +130,7 @@ static int fake_set_irqs(struct mdev_device *mdev,
 {
 	uint32_t dtype = set->flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
 
+	fake.set_irqs_argsz = set->argsz;
 	if (!(set->flags & VFIO_IRQ_SET_ACTION_TRIGGER))
 		return -EINVAL;
 	if (dtype == VFIO_IRQ_SET_DATA_EVENTFD) {
@@ -684,6 +686,13 @@ static void do_get_irq_fd(void *arg)
 	irq_fd_result = fake.irq_fd[0];
 }
 
+static uint32_t set_irqs_argsz_result;
+
+static void do_get_set_irqs_argsz(void *arg)
+{
+	set_irqs_argsz_result = fake.set_irqs_argsz;
+}
+
 static bool eventfd_fired(int efd)
 {
 	struct pollfd p = { .fd = efd, .events = POLLIN };
@@ -841,9 +850,10 @@ static void test_malformed(void **state)
 
 	expect_err(c, 99, 0, NULL, 0, NULL, 0, ENOTSUP);
 	expect_err(c, 0, 0, NULL, 0, NULL, 0, ENOTSUP);
+	/* argsz 0 */
 	expect_err(c, VU_CMD_DEVICE_GET_REGION_IO_FDS, 0, pay, 16, NULL, 0,
-		   ENOTSUP);
-	expect_err(c, VU_CMD_DEVICE_FEATURE, 0, pay, 8, NULL, 0, ENOTTY);
+		   EINVAL);
+	expect_err(c, VU_CMD_DEVICE_FEATURE, 0, pay, 8, NULL, 0, EINVAL);
 	expect_err(c, VU_CMD_REGION_READ, 0, &rw, 8, NULL, 0, EINVAL);
 	expect_err(c, VU_CMD_REGION_READ, 0, pay, 20, NULL, 0, EINVAL);
 	rw.count = 0;
@@ -1100,6 +1110,257 @@ static void test_unframeable(void **state)
 	wait_no_client();
 }
 
+/* GET_REGION_IO_FDS, DEVICE_FEATURE and argsz as the spec has them. */
+static void test_spec_replies(void **state)
+{
+	struct umdev_client *c = connect_ok();
+	struct vu_region_io_fds io = { .argsz = 16 }, io_back;
+	struct vfio_region_info ri = { .argsz = 64, .index = 2 };
+	uint8_t reply[128];
+	uint32_t err, feature[2];
+	int efd;
+
+	/* No region has I/O fds: an empty array, argsz 16. */
+	assert_int_equal(umdev_client_request(c,
+					      VU_CMD_DEVICE_GET_REGION_IO_FDS,
+					      0, &io, sizeof(io), NULL, 0,
+					      &io_back, sizeof(io_back), &err),
+			 sizeof(io_back));
+	assert_int_equal(err, 0);
+	assert_int_equal(io_back.argsz, 16);
+	assert_int_equal(io_back.count, 0);
+	io.flags = 1;
+	expect_err(c, VU_CMD_DEVICE_GET_REGION_IO_FDS, 0, &io, sizeof(io), NULL,
+		   0, EINVAL);
+	io.flags = 0;
+	io.index = 9;
+	expect_err(c, VU_CMD_DEVICE_GET_REGION_IO_FDS, 0, &io, sizeof(io), NULL,
+		   0, EINVAL);
+
+	/* DEVICE_FEATURE: the kernel's checks, then "no such feature". */
+	feature[0] = 8;
+	feature[1] = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
+		     VFIO_DEVICE_FEATURE_MIGRATION;
+	expect_err(c, VU_CMD_DEVICE_FEATURE, 0, feature, 8, NULL, 0, ENOTTY);
+	feature[1] = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET |
+		     VFIO_DEVICE_FEATURE_MIGRATION;
+	expect_err(c, VU_CMD_DEVICE_FEATURE, 0, feature, 8, NULL, 0, EINVAL);
+	feature[1] = 1u << 20;
+	expect_err(c, VU_CMD_DEVICE_FEATURE, 0, feature, 8, NULL, 0, EINVAL);
+
+	/* A larger argsz than needed: the reply says what it needs. */
+	assert_int_equal(umdev_client_request(c, VU_CMD_DEVICE_GET_REGION_INFO,
+					      0, &ri, sizeof(ri), NULL, 0,
+					      reply, sizeof(reply), &err),
+			 sizeof(ri));
+	assert_int_equal(err, 0);
+	memcpy(&ri, reply, sizeof(ri));
+	assert_int_equal(ri.argsz, sizeof(ri));
+	assert_int_equal(ri.size, BAR2_SIZE);
+
+	/* The client library's SET_IRQS argsz leaves out the eventfds. */
+	efd = eventfd(0, EFD_CLOEXEC);
+	assert_int_equal(
+		umdev_client_set_irqs(
+			c,
+			VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+			VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &efd, 1, NULL, 0),
+		0);
+	close(efd);
+	loop_call(do_get_set_irqs_argsz, NULL);
+	assert_int_equal(set_irqs_argsz_result, sizeof(struct vfio_irq_set));
+	umdev_client_close(c);
+	wait_no_client();
+}
+
+/* More maps than the old fixed table held, out of order; the sorted table. */
+static void test_dma_many(void **state)
+{
+	struct umdev_client *c = connect_ok();
+	struct vu_dma_map map = { .argsz = 32, .flags = 3, .size = 0x1000 };
+	struct vu_dma_unmap unmap = { .argsz = 24, .size = 0x1000 };
+	uint8_t reply[64];
+	uint32_t err;
+	int i;
+
+	/* Every other page, from the top down. */
+	for (i = 599; i >= 0; i -= 2) {
+		map.address = (uint64_t)i * 0x1000;
+		assert_int_equal(umdev_client_request(c, VU_CMD_DMA_MAP, 0,
+						      &map, sizeof(map), NULL,
+						      0, NULL, 0, &err),
+				 0);
+		assert_int_equal(err, 0);
+	}
+	/* Overlaps: straddling the end of one, covering a hole and more. */
+	map.address = 0x1800;
+	expect_err(c, VU_CMD_DMA_MAP, 0, &map, sizeof(map), NULL, 0, EEXIST);
+	map.address = 0x2000;
+	map.size = 0x4000;
+	expect_err(c, VU_CMD_DMA_MAP, 0, &map, sizeof(map), NULL, 0, EEXIST);
+	/* A hole fits exactly. */
+	map.address = 0x2000;
+	map.size = 0x1000;
+	assert_int_equal(umdev_client_request(c, VU_CMD_DMA_MAP, 0, &map,
+					      sizeof(map), NULL, 0, NULL, 0,
+					      &err),
+			 0);
+	assert_int_equal(err, 0);
+	/* Unmap must match a map exactly. */
+	unmap.address = 0x1000;
+	unmap.size = 0x2000;
+	expect_err(c, VU_CMD_DMA_UNMAP, 0, &unmap, sizeof(unmap), NULL, 0,
+		   ENOENT);
+	for (i = 1; i < 600; i += 2) {
+		unmap.address = (uint64_t)i * 0x1000;
+		unmap.size = 0x1000;
+		assert_int_equal(umdev_client_request(c, VU_CMD_DMA_UNMAP, 0,
+						      &unmap, sizeof(unmap),
+						      NULL, 0, reply,
+						      sizeof(reply), &err),
+				 sizeof(unmap));
+		assert_int_equal(err, 0);
+	}
+	expect_err(c, VU_CMD_DMA_UNMAP, 0, &unmap, sizeof(unmap), NULL, 0,
+		   ENOENT);
+	/* What is left goes with UNMAP_ALL. */
+	unmap.flags = VFIO_DMA_UNMAP_FLAG_ALL;
+	unmap.address = unmap.size = 0;
+	assert_int_equal(umdev_client_request(c, VU_CMD_DMA_UNMAP, 0, &unmap,
+					      sizeof(unmap), NULL, 0, reply,
+					      sizeof(reply), &err),
+			 sizeof(unmap));
+	assert_int_equal(err, 0);
+	unmap.flags = 0;
+	unmap.address = 0x2000;
+	unmap.size = 0x1000;
+	expect_err(c, VU_CMD_DMA_UNMAP, 0, &unmap, sizeof(unmap), NULL, 0,
+		   ENOENT);
+	umdev_client_close(c);
+	wait_no_client();
+}
+
+/* Replies far larger than the first buffers, behind queued small ones. */
+static void test_buffer_growth(void **state)
+{
+	struct umdev_client *c = connect_ok();
+	struct vu_region_rw small = { 0, 0, 4 }, big = { 0, 2, BAR2_SIZE };
+	uint8_t *reply = malloc(16 + BAR2_SIZE);
+	uint16_t ids[4];
+	uint32_t err;
+	size_t i;
+
+	for (i = 0; i < BAR2_SIZE; i++)
+		fake.bar2[i] = (uint8_t)(i * 13);
+	assert_int_equal(umdev_client_send(c, VU_CMD_REGION_READ, 0, &small,
+					   sizeof(small), NULL, 0, &ids[0]),
+			 0);
+	assert_int_equal(umdev_client_send(c, VU_CMD_REGION_READ, 0, &big,
+					   sizeof(big), NULL, 0, &ids[1]),
+			 0);
+	assert_int_equal(umdev_client_send(c, VU_CMD_REGION_READ, 0, &small,
+					   sizeof(small), NULL, 0, &ids[2]),
+			 0);
+	assert_int_equal(umdev_client_send(c, VU_CMD_REGION_READ, 0, &big,
+					   sizeof(big), NULL, 0, &ids[3]),
+			 0);
+	for (i = 0; i < 4; i++) {
+		size_t want = 16 + (i & 1 ? BAR2_SIZE : 4);
+
+		assert_int_equal(
+			umdev_client_recv_reply(c, ids[i], VU_CMD_REGION_READ,
+						reply, 16 + BAR2_SIZE, &err),
+			want);
+		assert_int_equal(err, 0);
+		if (i & 1)
+			assert_int_equal(reply[16 + BAR2_SIZE - 1],
+					 (uint8_t)((BAR2_SIZE - 1) * 13));
+	}
+	free(reply);
+	assert_alive(c);
+	umdev_client_close(c);
+	wait_no_client();
+}
+
+/* Send one message on a raw connection and read its reply into @out. */
+static struct vu_hdr raw_call(int fd, uint16_t id, uint16_t cmd,
+			      const void *payload, size_t len, uint8_t *out,
+			      size_t cap)
+{
+	static uint8_t buf[8192];
+	struct vu_hdr h;
+
+	assert_true(len + 16 <= sizeof(buf));
+	len = put_msg(buf, id, cmd, 0, payload, len);
+	assert_int_equal(write(fd, buf, len), len);
+	assert_true(raw_recv(fd, out, cap) >= 16);
+	memcpy(&h, out, sizeof(h));
+	assert_int_equal(h.msg_id, id);
+	assert_int_equal(h.command, cmd);
+	return h;
+}
+
+/*
+ * A client that negotiates a small transfer size and few maps: messages
+ * other than data transfers still fit, and the limits hold.
+ */
+static void test_small_limits(void **state)
+{
+	static const char json[] =
+		"{\"capabilities\":{\"max_data_xfer_size\":64,"
+		"\"max_dma_maps\":2,\"write_multiple\":true}}";
+	static struct {
+		uint64_t cnt;
+		struct vu_write_one w[VU_WRITE_MULTI_MAX];
+	} __attribute__((packed)) wm;
+	struct vu_dma_map map = { .argsz = 32, .flags = 3, .size = 0x1000 };
+	struct vu_region_rw rw = { 0, 2, 65 };
+	uint8_t ver[4 + sizeof(json)] = { 0 }, out[1024];
+	struct vu_hdr h;
+	uint64_t done;
+	int fd = raw_connect(), i;
+
+	memcpy(ver + 4, json, sizeof(json));
+	h = raw_call(fd, 1, VU_CMD_VERSION, ver, sizeof(ver), out, sizeof(out));
+	assert_int_equal(h.flags, VU_TYPE_REPLY);
+	/* Only what was proposed comes back. */
+	assert_string_equal((char *)out + 20,
+			    "{\"capabilities\":{\"max_data_xfer_size\":64,"
+			    "\"max_dma_maps\":2,\"write_multiple\":true}}");
+
+	/* 200 coalesced writes: 4824 bytes, far above 64 + 32. */
+	wm.cnt = VU_WRITE_MULTI_MAX;
+	for (i = 0; i < VU_WRITE_MULTI_MAX; i++)
+		wm.w[i] = (struct vu_write_one){ i, 2, 1, { (uint8_t)~i } };
+	h = raw_call(fd, 2, VU_CMD_REGION_WRITE_MULTI, &wm, sizeof(wm), out,
+		     sizeof(out));
+	assert_int_equal(h.flags, VU_TYPE_REPLY);
+	memcpy(&done, out + 16, sizeof(done));
+	assert_int_equal(done, VU_WRITE_MULTI_MAX);
+	assert_int_equal(fake.bar2[199], (uint8_t)~199);
+
+	/* A read above the agreed size is refused; the stream goes on. */
+	h = raw_call(fd, 3, VU_CMD_REGION_READ, &rw, sizeof(rw), out,
+		     sizeof(out));
+	assert_int_equal(h.flags, VU_TYPE_REPLY | VU_FLAG_ERROR);
+	assert_int_equal(h.error, EINVAL);
+	rw.count = 64;
+	h = raw_call(fd, 4, VU_CMD_REGION_READ, &rw, sizeof(rw), out,
+		     sizeof(out));
+	assert_int_equal(h.flags, VU_TYPE_REPLY);
+	assert_int_equal(h.size, 16 + 16 + 64);
+
+	/* Two maps, not three. */
+	for (i = 0; i < 3; i++) {
+		map.address = (uint64_t)i << 20;
+		h = raw_call(fd, 10 + i, VU_CMD_DMA_MAP, &map, sizeof(map), out,
+			     sizeof(out));
+		assert_int_equal(h.error, i < 2 ? 0 : ENOSPC);
+	}
+	close(fd);
+	wait_no_client();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1114,6 +1375,10 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_version_wire),
 		cmocka_unit_test(test_unframeable),
+		cmocka_unit_test(test_spec_replies),
+		cmocka_unit_test(test_dma_many),
+		cmocka_unit_test(test_buffer_growth),
+		cmocka_unit_test(test_small_limits),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
