@@ -31,16 +31,31 @@ struct umdev_client;
  * Return: the client, or NULL with *@err (if not NULL) = -errno.
  */
 struct umdev_client *umdev_client_connect(const char *socket_path, int *err);
+/** umdev_client_close() - close the socket and free @c (NULL is fine). */
 void umdev_client_close(struct umdev_client *c);
 /** umdev_client_fd() - the socket, for poll()ing. */
 int umdev_client_fd(const struct umdev_client *c);
 /** umdev_client_set_timeout_ms() - reply timeout (default 5000 ms). */
 void umdev_client_set_timeout_ms(struct umdev_client *c, int ms);
 
+/**
+ * umdev_client_get_info() - DEVICE_GET_INFO into @info (flags, num_regions,
+ * num_irqs).  Return: 0 or -errno (see the top of this file).
+ */
 int umdev_client_get_info(struct umdev_client *c,
 			  struct vfio_device_info *info);
+/**
+ * umdev_client_get_region_info() - DEVICE_GET_REGION_INFO for @index.
+ * Return: 0; -EINVAL from the server for an index >= num_regions; or as
+ * at the top of this file.
+ */
 int umdev_client_get_region_info(struct umdev_client *c, uint32_t index,
 				 struct vfio_region_info *info);
+/**
+ * umdev_client_get_irq_info() - DEVICE_GET_IRQ_INFO for @index.
+ * Return: 0; -EINVAL from the server for an index >= num_irqs; or as at
+ * the top of this file.
+ */
 int umdev_client_get_irq_info(struct umdev_client *c, uint32_t index,
 			      struct vfio_irq_info *info);
 /**
@@ -52,10 +67,18 @@ int umdev_client_set_irqs(struct umdev_client *c, uint32_t flags,
 			  uint32_t index, uint32_t start, uint32_t count,
 			  const int *fds, size_t nr_fds, const void *data,
 			  size_t data_len);
-/** umdev_client_read() - REGION_READ.  Return @count or -errno. */
+/**
+ * umdev_client_read() - REGION_READ of @count bytes at @offset of region
+ * @index into @buf.  Return: @count; -EINVAL from the server for a bad
+ * index, count 0 or a range past the region; -EMSGSIZE locally if @count
+ * exceeds the negotiated max_data_xfer_size; or as at the top of this file.
+ */
 int umdev_client_read(struct umdev_client *c, uint32_t index, uint64_t offset,
 		      void *buf, uint32_t count);
-/** umdev_client_write() - REGION_WRITE, waiting for the reply. */
+/**
+ * umdev_client_write() - REGION_WRITE, waiting for the reply.
+ * Return: @count, or -errno as umdev_client_read().
+ */
 int umdev_client_write(struct umdev_client *c, uint32_t index, uint64_t offset,
 		       const void *buf, uint32_t count);
 /**
@@ -64,9 +87,13 @@ int umdev_client_write(struct umdev_client *c, uint32_t index, uint64_t offset,
  */
 int umdev_client_write_posted(struct umdev_client *c, uint32_t index,
 			      uint64_t offset, const void *buf, uint32_t count);
+/** umdev_client_reset() - DEVICE_RESET.  Return: 0 or -errno. */
 int umdev_client_reset(struct umdev_client *c);
 
-/* Convenience for byte-wide device registers. */
+/*
+ * Convenience for byte-wide device registers (a UART's): one-byte
+ * REGION_READ / REGION_WRITE.  Return: 0 or -errno as umdev_client_read().
+ */
 int umdev_client_read8(struct umdev_client *c, uint32_t index, uint64_t offset,
 		       uint8_t *val);
 int umdev_client_write8(struct umdev_client *c, uint32_t index, uint64_t offset,
