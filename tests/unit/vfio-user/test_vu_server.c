@@ -823,6 +823,53 @@ static void test_reconnect(void **state)
 	wait_no_client();
 }
 
+/* Holds the loop thread until the test posts @resume. */
+static sem_t loop_held, loop_resume;
+
+static void do_hold(void *arg)
+{
+	sem_post(&loop_held);
+	while (sem_wait(&loop_resume) < 0)
+		;
+}
+
+/*
+ * A client that reconnects at once: its old connection's end-of-file and
+ * the new connect reach the server in the same loop round, the listening
+ * socket first.  The new client must be served, not refused as a second
+ * one.
+ */
+static void test_reconnect_at_once(void **state)
+{
+	struct umdev_client *c1 = connect_ok();
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int d = disconnects, fd, i;
+
+	assert_int_equal(sem_init(&loop_held, 0, 0), 0);
+	assert_int_equal(sem_init(&loop_resume, 0, 0), 0);
+	loop.call_fn = do_hold;
+	loop.call_arg = NULL;
+	assert_int_equal(write(loop.wake[1], "x", 1), 1);
+	while (sem_wait(&loop_held) < 0)
+		;
+	umdev_client_close(c1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	strcpy(sun.sun_path, sock_path);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	sem_post(&loop_resume);
+	while (sem_wait(&loop.done) < 0)
+		;
+	for (i = 0; i < 500 && disconnects == d; i++)
+		usleep(10000);
+	assert_int_equal(disconnects, d + 1);
+	assert_true(has_client()); /* the new connection, not refused */
+	close(fd);
+	wait_no_client();
+	sem_destroy(&loop_held);
+	sem_destroy(&loop_resume);
+}
+
 /* Expect an error reply @want to a raw request, and a live server. */
 static void expect_err(struct umdev_client *c, uint16_t cmd, uint32_t flags,
 		       const void *p, size_t len, const int *fds, size_t nfds,
@@ -1372,6 +1419,7 @@ int main(void)
 		cmocka_unit_test(test_set_irqs),
 		cmocka_unit_test(test_second_client),
 		cmocka_unit_test(test_reconnect),
+		cmocka_unit_test(test_reconnect_at_once),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_version_wire),
 		cmocka_unit_test(test_unframeable),
