@@ -250,8 +250,14 @@ int vu_version_negotiate(const void *payload, size_t len,
 	*minor = vu_min(their_minor, VU_VERSION_MINOR);
 	/* The reply names only what the client proposed (a subset). */
 	agreed->present = theirs.present & ours->present;
-	/* max_msg_fds is what each side can receive: ours goes back. */
-	agreed->max_msg_fds = ours->max_msg_fds;
+	/*
+	 * max_msg_fds is what each side can receive: ours goes back when the
+	 * client named the key; else the reply omits it, which means the
+	 * default to the client, so that is what we hold it to.
+	 */
+	agreed->max_msg_fds = (agreed->present & VU_CAP_MAX_MSG_FDS) ?
+				      ours->max_msg_fds :
+				      VU_DEFAULT_MSG_FDS;
 	/* One transfer limit for both directions: the smaller. */
 	agreed->max_data_xfer_size =
 		vu_min(ours->max_data_xfer_size, theirs.max_data_xfer_size);
