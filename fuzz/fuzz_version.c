@@ -56,6 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_version_round_trip(major, minor, &caps);
 
 	/* What the server offers (see vu_server_new()). */
+	ours.present = VU_CAP_ALL;
 	ours.max_msg_fds = VU_MAX_MSG_FDS;
 	ours.max_data_xfer_size = VU_MAX_DATA_XFER;
 	ours.pgsizes = VU_PGSIZES;
