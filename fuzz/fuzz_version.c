@@ -68,8 +68,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(why != NULL);
 	if (parsed == -ENOMEM || negotiated == -ENOMEM)
 		return 0;
+	/* Refused only for a parse error, another major, or no page size
+	 * in common. */
 	FUZZ_ASSERT((negotiated == 0) ==
-		    (parsed == 0 && major == VU_VERSION_MAJOR));
+		    (parsed == 0 && major == VU_VERSION_MAJOR &&
+		     (caps.pgsizes & ours.pgsizes) != 0));
 	if (negotiated == 0) {
 		FUZZ_ASSERT(agreed_minor <= VU_VERSION_MINOR &&
 			    agreed_minor <= minor);
