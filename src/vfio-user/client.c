@@ -112,16 +112,14 @@ static int vu_client_recv_msg(struct umdev_client *c, struct vu_msg *m,
 			return ret;
 		if (ret < 0)
 			return ret == -ENOMEM ? ret : -EPROTO;
+		/* A reply is rarely there already: wait first, then read. */
+		ret = vu_client_wait(c, POLLIN, deadline);
+		if (ret < 0)
+			return ret;
 		n = vu_rx_fill(&c->rx, c->fd);
 		if (n == 0)
 			return -ECONNRESET;
-		if (n == -EAGAIN) {
-			ret = vu_client_wait(c, POLLIN, deadline);
-			if (ret < 0)
-				return ret;
-			continue;
-		}
-		if (n < 0)
+		if (n < 0 && n != -EAGAIN)
 			return (int)n;
 	}
 }
