@@ -335,7 +335,8 @@ int e2e_stop(struct e2e_daemon *d, const char *uuid)
 
 const char *e2e_device_socket(struct e2e_daemon *d, const char *uuid)
 {
-	static char buf[PATH_MAX];
+	/* Per thread: test_stress's clients ask for their paths at once. */
+	static __thread char buf[PATH_MAX];
 
 	snprintf(buf, sizeof(buf), "%s/%s.sock", d->runtime_dir, uuid);
 	return buf;

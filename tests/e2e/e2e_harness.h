@@ -76,7 +76,7 @@ int e2e_reply_errno(json_object *reply);
 /** e2e_start() / e2e_stop() - 0 or the reply's -errno. */
 int e2e_start(struct e2e_daemon *d, const char *uuid, const char *type);
 int e2e_stop(struct e2e_daemon *d, const char *uuid);
-/** e2e_device_socket() - "<runtime>/<uuid>.sock" in a static buffer. */
+/** e2e_device_socket() - "<runtime>/<uuid>.sock" in a per-thread buffer. */
 const char *e2e_device_socket(struct e2e_daemon *d, const char *uuid);
 
 /* ---- raw vfio-user ---- */
