@@ -5,6 +5,7 @@
 # leak, timeout or sanitizer report is a failure, its reproducer is kept in
 # OUT_DIR/artifacts/<target>/ and the log in OUT_DIR/logs/<target>.log.
 # Usage: fuzz/run-fuzzers.sh OUT_DIR SECONDS TARGET...
+#   FUZZ_SEED  libFuzzer's random seed (default: a new one each run)
 # Exit status: 0 if every target passed.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +24,7 @@ for t in "$@"; do
 	timeout -k 10 $((seconds + 120)) "$out/$t" \
 		-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 		-max_len=4096 -close_fd_mask=2 -print_final_stats=1 \
+		${FUZZ_SEED:+-seed="$FUZZ_SEED"} \
 		-artifact_prefix="$out/artifacts/$t/" \
 		"$out/corpus/$t" "$top/fuzz/corpus/$t" >"$log" 2>&1
 	rc=$?

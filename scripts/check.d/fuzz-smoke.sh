@@ -5,6 +5,9 @@
 # $UMDEV_TOTALS.
 # Usage: scripts/check.d/fuzz-smoke.sh BUILD_DIR
 #   FUZZ_SMOKE_SECONDS  per target (default 25; 4 targets)
+#   FUZZ_SEED           libFuzzer seed (default 1: the same mutations every
+#                       run, so a CI result is reproducible; `make fuzz`
+#                       explores with a new seed each time)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(mkdir -p "${1:-$top/build}" && cd "${1:-$top/build}" && pwd)
@@ -24,7 +27,7 @@ if ! "$top/scripts/bootstrap" fuzz >/dev/null ||
 	exit 1
 fi
 
-result=$("$top/fuzz/run-fuzzers.sh" "$out" "$seconds" $targets)
+result=$(FUZZ_SEED=${FUZZ_SEED:-1} "$top/fuzz/run-fuzzers.sh" "$out" "$seconds" $targets)
 status=$?
 echo "$result"
 pass=$(echo "$result" | grep -cE '^ok [0-9]+')
