@@ -31,7 +31,7 @@ UMDEV_ABI_BEGIN
 
 /* Version of this driver API.  A driver built for a newer major is refused. */
 #define UMDEV_DRIVER_ABI_MAJOR 1
-#define UMDEV_DRIVER_ABI_MINOR 0
+#define UMDEV_DRIVER_ABI_MINOR 1
 
 /* Length of a UUID string, without the NUL. */
 #define MDEV_UUID_STRLEN 36
@@ -205,6 +205,17 @@ int mdev_timer_arm(struct mdev_timer *timer, uint64_t delay_ns);
 void mdev_timer_free(struct mdev_timer *timer);
 /** mdev_timer_fire_due() - run expired timers now (hosts without a loop). */
 void mdev_timer_fire_due(struct mdev_core *core);
+
+/* ---- host-only (ABI 1.1): for hosts (umdevd, tests), not for drivers ---- */
+
+/**
+ * mdev_uuid_valid() - is @s a device name: exactly 36 characters, 8-4-4-4-12
+ * hex digits (either case) separated by '-'?  The one UUID check of umdev:
+ * the core, the daemon and the CLI all call it, and a string it accepts is
+ * also safe as a file name.
+ * Return: true or false (false for NULL).
+ */
+bool mdev_uuid_valid(const char *s);
 
 UMDEV_ABI_END
 

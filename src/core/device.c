@@ -4,18 +4,35 @@
  * probe, accounting), remove (ask an open client to leave, or unbind and
  * free), open/close by a transport, lookups, iteration and accessors.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core_internal.h"
 
+bool mdev_uuid_valid(const char *s)
+{
+	size_t i;
+
+	if (!s || strlen(s) != MDEV_UUID_STRLEN)
+		return false;
+	for (i = 0; i < MDEV_UUID_STRLEN; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!isxdigit((unsigned char)s[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Parse @uuid_str into @uuid; -EINVAL when malformed or @core is NULL. */
 static int mdev_parse_uuid(const struct mdev_core *core, const char *uuid_str,
 			   uuid_t uuid)
 {
-	if (!core || !uuid_str || strlen(uuid_str) != MDEV_UUID_STRLEN ||
-	    uuid_parse(uuid_str, uuid))
+	if (!core || !mdev_uuid_valid(uuid_str) || uuid_parse(uuid_str, uuid))
 		return -EINVAL;
 	return 0;
 }

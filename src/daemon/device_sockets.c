@@ -79,7 +79,7 @@ struct daemon_device *device_sockets_find(struct device_sockets *devs,
 {
 	uuid_t key;
 
-	if (!runtime_dir_uuid_valid(uuid) || uuid_parse(uuid, key))
+	if (!mdev_uuid_valid(uuid) || uuid_parse(uuid, key))
 		return NULL;
 	return uuid_index_find(&devs->index, key);
 }
@@ -139,7 +139,7 @@ int device_sockets_start(struct device_sockets *devs, const char *uuid,
 	struct daemon_device *dev;
 	int ret;
 
-	if (!runtime_dir_uuid_valid(uuid))
+	if (!mdev_uuid_valid(uuid))
 		return -EINVAL;
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)

@@ -270,7 +270,6 @@ int main(int argc, char **argv)
 		log_msg(LOG_LEVEL_ERROR, "drivers: %s", strerror(errno));
 		goto out;
 	}
-	driver_loader_set_current(drivers);
 	/* The built-in mtty enters through the same ABI as loaded drivers. */
 	ret = driver_loader_add_builtin(drivers, &mtty_builtin_entry, NULL, 0);
 	if (ret)
@@ -281,6 +280,7 @@ int main(int argc, char **argv)
 	ccfg.loop = loop;
 	ccfg.core = core;
 	ccfg.devices = devices;
+	ccfg.loader = drivers;
 	control = control_server_new(&ccfg);
 	if (!control) {
 		log_msg(LOG_LEVEL_ERROR, "control socket %s: %s", control_path,

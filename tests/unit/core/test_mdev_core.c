@@ -635,6 +635,23 @@ static void test_many_devices(void **state)
 	assert_null(mdev_core_next_device(core, NULL));
 }
 
+/* The one UUID check of umdev (core, daemon and CLI call it). */
+static void test_uuid_valid(void **state)
+{
+	assert_true(mdev_uuid_valid("83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"));
+	assert_true(mdev_uuid_valid("83B8F4F2-509F-382F-3C1E-E6BFE0FA1001"));
+	assert_false(mdev_uuid_valid(NULL));
+	assert_false(mdev_uuid_valid(""));
+	assert_false(mdev_uuid_valid(
+		"83b8f4f2-509f-382f-3c1e-e6bfe0fa100")); /* 35 */
+	assert_false(mdev_uuid_valid(
+		"83b8f4f2-509f-382f-3c1e-e6bfe0fa10011")); /* 37 */
+	assert_false(mdev_uuid_valid("83b8f4f2/509f-382f-3c1e-e6bfe0fa1001"));
+	assert_false(mdev_uuid_valid("83b8f4f2-509f-382f-3c1e-e6bfe0fa10.."));
+	assert_false(mdev_uuid_valid("83b8f4f2-509f-382f-3c1ee-6bfe0fa1001"));
+	assert_false(mdev_uuid_valid("83b8f4g2-509f-382f-3c1e-e6bfe0fa1001"));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -653,6 +670,7 @@ int main(void)
 		T(test_iterators),
 		T(test_unregister_parent),
 		cmocka_unit_test(test_core_free_removes_all),
+		cmocka_unit_test(test_uuid_valid),
 		T(test_many_devices),
 	};
 
