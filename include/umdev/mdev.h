@@ -217,6 +217,17 @@ void mdev_timer_fire_due(struct mdev_core *core);
  */
 bool mdev_uuid_valid(const char *s);
 
+/**
+ * mdev_set_host_data() - attach the host's own record of @mdev (umdevd's
+ * struct daemon_device), so that the host finds it through the core's one
+ * index (mdev_core_find_str()) and iteration (mdev_core_next_device()) and
+ * keeps no registry of its own.  Apart from the driver's drvdata; the core
+ * never reads it.  NULL (the initial value) detaches.
+ */
+void mdev_set_host_data(struct mdev_device *mdev, void *data);
+/** mdev_get_host_data() - what mdev_set_host_data() stored, or NULL. */
+void *mdev_get_host_data(const struct mdev_device *mdev);
+
 UMDEV_ABI_END
 
 #ifdef __cplusplus

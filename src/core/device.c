@@ -247,6 +247,16 @@ void mdev_set_drvdata(struct mdev_device *mdev, void *data)
 	mdev->drvdata = data;
 }
 
+void *mdev_get_host_data(const struct mdev_device *mdev)
+{
+	return mdev->host_data;
+}
+
+void mdev_set_host_data(struct mdev_device *mdev, void *data)
+{
+	mdev->host_data = data;
+}
+
 struct mdev_parent *mdev_parent_of(const struct mdev_device *mdev)
 {
 	return mdev->parent;
