@@ -110,9 +110,24 @@ static void device_sockets_on_disconnect(void *arg, struct vu_server *server)
 {
 	struct daemon_device *dev = arg;
 
-	log_device(LOG_LEVEL_DEBUG, dev->uuid, "client", "disconnected");
 	if (dev->removal)
 		device_removal_client_gone(dev->removal);
+}
+
+/* The server's lines go where the daemon's go, under -q / -v alike. */
+static void device_sockets_server_log(void *arg, enum vu_log_level level,
+				      const char *uuid, const char *command,
+				      const char *msg)
+{
+	static const enum log_level levels[] = {
+		[VU_LOG_ERROR] = LOG_LEVEL_ERROR,
+		[VU_LOG_WARN] = LOG_LEVEL_WARN,
+		[VU_LOG_INFO] = LOG_LEVEL_INFO,
+		[VU_LOG_DEBUG] = LOG_LEVEL_DEBUG,
+	};
+
+	log_device(level <= VU_LOG_DEBUG ? levels[level] : LOG_LEVEL_DEBUG,
+		   uuid, command, "%s", msg);
 }
 
 int device_sockets_start(struct device_sockets *devs, const char *uuid,
@@ -145,6 +160,7 @@ int device_sockets_start(struct device_sockets *devs, const char *uuid,
 	cfg.loop = &event_loop_vu_ops;
 	cfg.loop_data = devs->loop;
 	cfg.on_disconnect = device_sockets_on_disconnect;
+	cfg.log = device_sockets_server_log;
 	cfg.cb_arg = dev;
 	dev->server = vu_server_new(&cfg);
 	if (!dev->server) {
