@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core_internal.h"
+#include "driver_abi.h"
 
 /* Parse @uuid_str into @uuid; -EINVAL when malformed or @core is NULL. */
 static int mdev_parse_uuid(const struct mdev_core *core, const char *uuid_str,
@@ -72,7 +73,7 @@ int mdev_core_create(struct mdev_core *core, const char *uuid_str,
 		free(mdev);
 		return ret;
 	}
-	ret = parent->drv->probe(mdev);
+	ret = parent->drv.probe(mdev);
 	if (ret) {
 		uuid_index_remove(&core->index, uuid);
 		mdev_timer_free_for_device(mdev);
@@ -98,7 +99,7 @@ void mdev_device_destroy(struct mdev_device *mdev)
 {
 	struct mdev_core *core = mdev->core;
 
-	mdev->parent->drv->remove(mdev);
+	mdev->parent->drv.remove(mdev);
 	mdev_timer_free_for_device(mdev);
 	uuid_index_remove(&core->index, mdev->uuid);
 	if (mdev->prev)
@@ -247,5 +248,10 @@ bool mdev_is_open(const struct mdev_device *mdev)
 
 const struct umdev_device_ops *mdev_device_ops(const struct mdev_device *mdev)
 {
-	return mdev->parent->drv->device_ops;
+	return &mdev->parent->ops;
+}
+
+bool mdev_device_has_migration(const struct mdev_device *mdev)
+{
+	return umdev_device_ops_migrate(&mdev->parent->ops);
 }

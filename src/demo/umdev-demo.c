@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 #include "model/mtty/uart16550.h"
 #include "mtty_driver.h"
