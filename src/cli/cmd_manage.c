@@ -9,7 +9,7 @@
 #include <string.h>
 #include <uuid/uuid.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 #include "cli.h"
 #include "runtime_dir.h"
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include <umdev/client.h>
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 #include "cli.h"
 #include "fd_io.h"
 #include "runtime_dir.h"

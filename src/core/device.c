@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core_internal.h"
+#include "driver_abi.h"
 
 bool mdev_uuid_valid(const char *s)
 {
@@ -89,7 +90,7 @@ int mdev_core_create(struct mdev_core *core, const char *uuid_str,
 		free(mdev);
 		return ret;
 	}
-	ret = parent->drv->probe(mdev);
+	ret = parent->drv.probe(mdev);
 	if (ret) {
 		uuid_index_remove(&core->index, uuid);
 		mdev_timer_free_for_device(mdev);
@@ -115,7 +116,7 @@ void mdev_device_destroy(struct mdev_device *mdev)
 {
 	struct mdev_core *core = mdev->core;
 
-	mdev->parent->drv->remove(mdev);
+	mdev->parent->drv.remove(mdev);
 	mdev_timer_free_for_device(mdev);
 	uuid_index_remove(&core->index, mdev->uuid);
 	if (mdev->prev)
@@ -274,5 +275,10 @@ bool mdev_is_open(const struct mdev_device *mdev)
 
 const struct umdev_device_ops *mdev_device_ops(const struct mdev_device *mdev)
 {
-	return mdev->parent->drv->device_ops;
+	return &mdev->parent->ops;
+}
+
+bool mdev_device_has_migration(const struct mdev_device *mdev)
+{
+	return umdev_device_ops_migrate(&mdev->parent->ops);
 }

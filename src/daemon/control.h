@@ -6,7 +6,7 @@
 #ifndef UMDEV_DAEMON_CONTROL_H
 #define UMDEV_DAEMON_CONTROL_H
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 #include "device_sockets.h"
 #include "event_loop.h"
 

@@ -9,7 +9,7 @@
 
 #include <json-c/json.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 #include "device_sockets.h"
 
 struct control_conn;

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 #include "event_loop.h"
 #include "vfio-user/server.h"
 

@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 #include <umdev/driver.h>
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 struct driver_loader;
 struct loaded_driver;

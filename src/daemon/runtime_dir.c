@@ -12,7 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 static int runtime_dir_copy(char *buf, size_t len, const char *a, const char *b)
 {

@@ -8,7 +8,7 @@
 #define UMDEV_VFIO_USER_SERVER_H
 
 #include <stdint.h>
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 /* The event loop the server lives in (implemented by the daemon). */
 struct vu_loop_ops {

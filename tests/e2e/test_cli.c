@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 #include "e2e_harness.h"
 
 static struct e2e_daemon daemon_;
