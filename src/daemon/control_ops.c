@@ -15,6 +15,7 @@
 #include "driver_loader.h"
 #include "log.h"
 #include "runtime_dir.h"
+#include "umdev_version.h"
 
 json_object *control_ops_error(int err, const char *fmt, ...)
 {
