@@ -159,7 +159,8 @@ static void umdevd_announce_ready(const char *control_path)
 	fflush(stdout);
 	ret = sd_notifyf(0, "READY=1\nSTATUS=serving %s", control_path);
 	if (ret < 0)
-		log_msg(LOG_LEVEL_WARN, "sd_notify READY=1: %s", strerror(-ret));
+		log_msg(LOG_LEVEL_WARN, "sd_notify READY=1: %s",
+			strerror(-ret));
 }
 
 static void umdevd_signal(void *arg, uint32_t revents)
