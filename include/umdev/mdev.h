@@ -31,7 +31,7 @@ UMDEV_ABI_BEGIN
 
 /* Version of this driver API.  A driver built for a newer major is refused. */
 #define UMDEV_DRIVER_ABI_MAJOR 1
-#define UMDEV_DRIVER_ABI_MINOR 0
+#define UMDEV_DRIVER_ABI_MINOR 1
 
 /* Length of a UUID string, without the NUL. */
 #define MDEV_UUID_STRLEN 36
@@ -94,6 +94,30 @@ struct mdev_core *mdev_core_new(const struct mdev_host_ops *host,
 				void *host_data);
 /** mdev_core_free() - remove every device and parent, free the core. */
 void mdev_core_free(struct mdev_core *core);
+
+/*
+ * Driver options (umdevd --driver-opt DRIVER.KEY=VALUE; a driver reads them
+ * in its init with umdev_driver_option(), <umdev/driver.h>).  Added in
+ * UMDEV_1.1.
+ */
+/**
+ * mdev_core_set_driver_option() - give driver @driver option @key = @value;
+ * set it before the driver is entered.
+ * Return: 0; -EINVAL for an empty or over-long @driver (63), @key (63) or
+ * @value (255), or '.', '=' or blanks in @driver or @key; -EEXIST if
+ * @driver.@key is already set; -ENOMEM.
+ */
+int mdev_core_set_driver_option(struct mdev_core *core, const char *driver,
+				const char *key, const char *value);
+/**
+ * mdev_core_check_driver_options() - once the drivers are entered: did a
+ * driver ask for every option set, and accept its value?
+ * Return: 0; -EINVAL for the first option no driver asked for or whose
+ * value its driver refused; @why (@len bytes) then names the option, its
+ * value and the reason.
+ */
+int mdev_core_check_driver_options(struct mdev_core *core, char *why,
+				   size_t len);
 
 /**
  * mdev_register_parent() - register parent @name served by @drv with types.
