@@ -231,7 +231,8 @@ int cli_cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 static void cli_start_usage(void)
 {
 	fprintf(stderr,
-		"Usage: umdevctl start [-u UUID] -p PARENT -t TYPE [--runtime-dir DIR]\n"
+		"Usage: umdevctl start [-u|--uuid UUID] -p|--parent PARENT -t|--type TYPE\n"
+		"                      [--runtime-dir DIR]\n"
 		"  Creates the device and serves it on <runtime>/<uuid>.sock;\n"
 		"  without -u a UUID is generated and printed.\n");
 }
@@ -323,7 +324,8 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 			ctx->runtime_override = optarg;
 			break;
 		default:
-			cli_usage_simple("stop", "-u UUID [--runtime-dir DIR]");
+			cli_usage_simple("stop",
+					 "-u|--uuid UUID [--runtime-dir DIR]");
 			return c == 'h' ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 		}
 	}

@@ -14,6 +14,7 @@
 
 #include "driver_loader.h"
 #include "log.h"
+#include "umdev_version.h"
 
 json_object *control_ops_error(int err, const char *fmt, ...)
 {
