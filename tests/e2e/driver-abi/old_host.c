@@ -37,7 +37,8 @@ static void check_device(struct mdev_device *dev)
 	      "mdev_device_has_migration() is false for the 1.0 driver");
 	check(!ops->migration_get_flags && !ops->migration_get_state &&
 		      !ops->migration_set_state && !ops->migration_read_data &&
-		      !ops->migration_write_data && !ops->migration_precopy_info,
+		      !ops->migration_write_data &&
+		      !ops->migration_precopy_info,
 	      "every migration_* callback of the core's ops is NULL");
 	if (!check(ops->open && ops->read && ops->set_irqs && ops->request,
 		   "its 1.0 callbacks are there"))
