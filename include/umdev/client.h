@@ -26,8 +26,9 @@ UMDEV_ABI_BEGIN
 /*
  * vfio-user commands (the header's "command" field, QEMU's
  * docs/interop/vfio-user.rst): the @cmd of umdev_client_request() and
- * umdev_client_send().  The server implements them (src/vfio-user/wire.h
- * takes its numbers from here).
+ * umdev_client_send(): those umdev sends or serves (src/vfio-user/wire.h
+ * takes its numbers from here); a command gets its constant with its
+ * implementation.
  */
 enum umdev_vu_command {
 	UMDEV_VU_CMD_VERSION = 1,
@@ -40,13 +41,9 @@ enum umdev_vu_command {
 	UMDEV_VU_CMD_DEVICE_SET_IRQS = 8,
 	UMDEV_VU_CMD_REGION_READ = 9,
 	UMDEV_VU_CMD_REGION_WRITE = 10,
-	UMDEV_VU_CMD_DMA_READ = 11,
-	UMDEV_VU_CMD_DMA_WRITE = 12,
 	UMDEV_VU_CMD_DEVICE_RESET = 13,
 	UMDEV_VU_CMD_REGION_WRITE_MULTI = 15,
 	UMDEV_VU_CMD_DEVICE_FEATURE = 16,
-	UMDEV_VU_CMD_MIG_DATA_READ = 17,
-	UMDEV_VU_CMD_MIG_DATA_WRITE = 18,
 };
 
 /*

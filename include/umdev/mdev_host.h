@@ -104,6 +104,28 @@ void mdev_device_close(struct mdev_device *mdev);
 /** mdev_timer_fire_due() - run expired timers now (hosts without a loop). */
 void mdev_timer_fire_due(struct mdev_core *core);
 
+/* ---- added in ABI 1.1 ---- */
+
+/**
+ * mdev_uuid_valid() - is @s a device name: exactly 36 characters, 8-4-4-4-12
+ * hex digits (either case) separated by '-'?  The one UUID check of umdev:
+ * the core, the daemon and the CLI all call it, and a string it accepts is
+ * also safe as a file name.
+ * Return: true or false (false for NULL).
+ */
+bool mdev_uuid_valid(const char *s);
+
+/**
+ * mdev_set_host_data() - attach the host's own record of @mdev (umdevd's
+ * struct daemon_device), so that the host finds it through the core's one
+ * index (mdev_core_find_str()) and iteration (mdev_core_next_device()) and
+ * keeps no registry of its own.  Apart from the driver's drvdata; the core
+ * never reads it.  NULL (the initial value) detaches.
+ */
+void mdev_set_host_data(struct mdev_device *mdev, void *data);
+/** mdev_get_host_data() - what mdev_set_host_data() stored, or NULL. */
+void *mdev_get_host_data(const struct mdev_device *mdev);
+
 UMDEV_ABI_END
 
 #ifdef __cplusplus

@@ -52,7 +52,8 @@ struct mdev_device {
 	struct mdev_core *core;
 	struct mdev_parent *parent;
 	struct mdev_type *type;
-	void *drvdata;
+	void *drvdata; /* set by the driver */
+	void *host_data; /* set by the host (mdev_set_host_data()) */
 	bool open;
 	unsigned int request_count; /* times the client was asked to leave */
 	struct mdev_timer *timers; /* this device's timers */

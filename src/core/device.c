@@ -4,6 +4,7 @@
  * probe, accounting), remove (ask an open client to leave, or unbind and
  * free), open/close by a transport, lookups, iteration and accessors.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,28 @@
 #include "core_internal.h"
 #include "driver_abi.h"
 
+bool mdev_uuid_valid(const char *s)
+{
+	size_t i;
+
+	if (!s || strlen(s) != MDEV_UUID_STRLEN)
+		return false;
+	for (i = 0; i < MDEV_UUID_STRLEN; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!isxdigit((unsigned char)s[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Parse @uuid_str into @uuid; -EINVAL when malformed or @core is NULL. */
 static int mdev_parse_uuid(const struct mdev_core *core, const char *uuid_str,
 			   uuid_t uuid)
 {
-	if (!core || !uuid_str || strlen(uuid_str) != MDEV_UUID_STRLEN ||
-	    uuid_parse(uuid_str, uuid))
+	if (!core || !mdev_uuid_valid(uuid_str) || uuid_parse(uuid_str, uuid))
 		return -EINVAL;
 	return 0;
 }
@@ -229,6 +246,16 @@ void *mdev_get_drvdata(const struct mdev_device *mdev)
 void mdev_set_drvdata(struct mdev_device *mdev, void *data)
 {
 	mdev->drvdata = data;
+}
+
+void *mdev_get_host_data(const struct mdev_device *mdev)
+{
+	return mdev->host_data;
+}
+
+void mdev_set_host_data(struct mdev_device *mdev, void *data)
+{
+	mdev->host_data = data;
 }
 
 struct mdev_parent *mdev_parent_of(const struct mdev_device *mdev)

@@ -51,18 +51,6 @@ struct driver_loader {
 	struct loaded_driver *head, *tail;
 };
 
-static struct driver_loader *driver_loader_the;
-
-void driver_loader_set_current(struct driver_loader *loader)
-{
-	driver_loader_the = loader;
-}
-
-struct driver_loader *driver_loader_current(void)
-{
-	return driver_loader_the;
-}
-
 static void driver_loader_log(struct driver_loader *loader, bool error,
 			      const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -681,8 +669,6 @@ void driver_loader_free(struct driver_loader *loader)
 
 	if (!loader)
 		return;
-	if (driver_loader_the == loader)
-		driver_loader_the = NULL;
 	/* Last loaded goes first: it may rely on earlier ones' parents. */
 	while ((drv = loader->tail)) {
 		if (drv->unload) {

@@ -115,11 +115,4 @@ const char *loaded_driver_parent(const struct loaded_driver *drv,
 				 unsigned int i);
 bool loaded_driver_unloading(const struct loaded_driver *drv);
 
-/*
- * The daemon's loader, for the control ops (whose context has no member
- * for it yet).  NULL until set.
- */
-void driver_loader_set_current(struct driver_loader *loader);
-struct driver_loader *driver_loader_current(void);
-
 #endif
