@@ -126,6 +126,30 @@ void mdev_set_host_data(struct mdev_device *mdev, void *data);
 /** mdev_get_host_data() - what mdev_set_host_data() stored, or NULL. */
 void *mdev_get_host_data(const struct mdev_device *mdev);
 
+/*
+ * Driver options (umdevd --driver-opt DRIVER.KEY=VALUE; a driver reads them
+ * in its init with umdev_driver_option(), <umdev/driver.h>).  Added in
+ * UMDEV_1.1.
+ */
+/**
+ * mdev_core_set_driver_option() - give driver @driver option @key = @value;
+ * set it before the driver is entered.
+ * Return: 0; -EINVAL for an empty or over-long @driver (63), @key (63) or
+ * @value (255), or '.', '=' or blanks in @driver or @key; -EEXIST if
+ * @driver.@key is already set; -ENOMEM.
+ */
+int mdev_core_set_driver_option(struct mdev_core *core, const char *driver,
+				const char *key, const char *value);
+/**
+ * mdev_core_check_driver_options() - once the drivers are entered: did a
+ * driver ask for every option set, and accept its value?
+ * Return: 0; -EINVAL for the first option no driver asked for or whose
+ * value its driver refused; @why (@len bytes) then names the option, its
+ * value and the reason.
+ */
+int mdev_core_check_driver_options(struct mdev_core *core, char *why,
+				   size_t len);
+
 UMDEV_ABI_END
 
 #ifdef __cplusplus

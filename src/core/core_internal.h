@@ -77,10 +77,14 @@ struct mdev_core {
 	struct mdev_device *devices_head, *devices_tail;
 	size_t nr_devices;
 	struct uuid_index index; /* uuid -> struct mdev_device * */
+	struct mdev_driver_option *options; /* driver_option.c */
 };
 
 /* device.c: tear one device down (no client check). */
 void mdev_device_destroy(struct mdev_device *mdev);
+
+/* driver_option.c: free the drivers' options (core teardown). */
+void mdev_driver_options_free(struct mdev_core *core);
 
 /* timer.c: free the timers a driver left behind on a removed device. */
 void mdev_timer_free_for_device(struct mdev_device *mdev);

@@ -47,6 +47,7 @@ void mdev_core_free(struct mdev_core *core)
 		return;
 	while (core->parents_head)
 		mdev_unregister_parent(core->parents_head);
+	mdev_driver_options_free(core);
 	uuid_index_fini(&core->index);
 	free(core);
 }
