@@ -2,6 +2,8 @@
 # The Debian packages, as a user gets them (issue 15, docs/packaging.md):
 #   1. copy the tree (tracked and new files, nothing ignored) to /tmp and
 #      build it with dpkg-buildpackage -us -uc -b; lintian reports no error;
+#      in that copy, make install PREFIX=… DESTDIR=… installs everything
+#      and leaves ./build configured as it was;
 #   2. install the four packages with dpkg -i on this machine;
 #   3. start umdevd exactly as the installed unit's ExecStart says, with
 #      what systemd would add (RuntimeDirectory, UMask, NOTIFY_SOCKET), in
@@ -137,6 +139,31 @@ lintian --fail-on error --tag-display-limit 0 "$tmp/src/umdev_${version}_$arch.c
 	>"$tmp/lintian.log" 2>&1
 ok $? "lintian: no error" "$tmp/lintian.log"
 grep -E '^[EW]: ' "$tmp/lintian.log" | sed 's/^/# lintian /'
+
+# ---- make install: into a DESTDIR for another prefix, ./build untouched ----
+(cd "$src" && meson setup build --prefix=/usr/local >"$tmp/setup.log" 2>&1)
+ok $? "meson setup build (the ./build of make demo / make check)" "$tmp/setup.log"
+prefix_of() { meson introspect --buildoptions "$1" |
+	/usr/bin/python3 -c 'import json, sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"][0])'; }
+sum_before=$(md5sum <"$src/build/build.ninja")
+stage=$tmp/stage
+make -C "$src" install PREFIX=/opt/umdev-test DESTDIR="$stage" \
+	>"$tmp/make-install.log" 2>&1
+ok $? "make install PREFIX=/opt/umdev-test DESTDIR=…" "$tmp/make-install.log"
+[ "$(prefix_of "$src/build")" = /usr/local ] && [ "$(md5sum <"$src/build/build.ninja")" = "$sum_before" ]
+ok $? "make install left ./build as configured (prefix $(prefix_of "$src/build"), build.ninja unchanged)"
+p=$stage/opt/umdev-test
+missing=
+for f in bin/umdevd bin/umdevctl include/umdev/mdev.h lib/systemd/system/umdevd.service \
+	share/man/man8/umdevd.8 share/man/man8/umdevctl.8 \
+	share/bash-completion/completions/umdevctl; do
+	[ -f "$p/$f" ] || missing="$missing $f"
+done
+ls "$p"/lib/*/libumdev.so.0 "$p"/lib/*/pkgconfig/umdev.pc >/dev/null 2>&1 || missing="$missing libumdev.so.0/umdev.pc"
+[ -z "$missing" ]
+ok $? "make install installed programs, library, headers, pkg-config file, unit, man pages, completion${missing:+ (missing:$missing)}" "$tmp/make-install.log"
+grep -qx 'ExecStart=/opt/umdev-test/bin/umdevd --runtime-dir=/run/umdev' "$p/lib/systemd/system/umdevd.service"
+ok $? "the installed unit starts the daemon of its prefix"
 
 # ---- 2. install ----
 snapshot "$tmp/before"
