@@ -9,6 +9,7 @@
 #include <string.h>
 #include <uuid/uuid.h>
 
+#include <umdev/mdev_host.h>
 #include "cli.h"
 #include "runtime_dir.h"
 
@@ -278,7 +279,7 @@ int cli_cmd_start(struct cli_ctx *ctx, int argc, char **argv)
 		cli_start_usage();
 		return CLI_EXIT_USAGE;
 	}
-	if (uuid && !runtime_dir_uuid_valid(uuid)) {
+	if (uuid && !mdev_uuid_valid(uuid)) {
 		cli_error("start: not a UUID: '%s'", uuid);
 		return CLI_EXIT_USAGE;
 	}
@@ -332,7 +333,7 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error("stop: -u UUID is required");
 		return CLI_EXIT_USAGE;
 	}
-	if (!runtime_dir_uuid_valid(uuid)) {
+	if (!mdev_uuid_valid(uuid)) {
 		cli_error("stop: not a UUID: '%s'", uuid);
 		return CLI_EXIT_USAGE;
 	}
