@@ -296,6 +296,10 @@ ok $? "completion of 'umdevctl stop -u <TAB>': the device's UUID" "$tmp/c.uuid"
 complete_line umdevctl info --uuid "${uuid:0:4}" >"$tmp/c.uuid4"
 [ "$(cat "$tmp/c.uuid4")" = "$uuid" ]
 ok $? "completion of 'umdevctl info --uuid ${uuid:0:4}<TAB>': the UUID" "$tmp/c.uuid4"
+complete_line umdevctl --runtime-dir "$rt" stop -u "" >"$tmp/c.rt"
+complete_line umdevctl --runtime-dir "$tmp/nowhere" stop -u "" >"$tmp/c.rt-none"
+[ "$(cat "$tmp/c.rt")" = "$uuid" ] && [ ! -s "$tmp/c.rt-none" ]
+ok $? "UUID completion asks the daemon of the line's --runtime-dir (none from an empty one)" "$tmp/c.rt-none"
 complete_line umdevctl start -p "" >"$tmp/c.parent"
 [ "$(cat "$tmp/c.parent")" = mtty ]
 ok $? "completion of 'umdevctl start -p <TAB>': mtty" "$tmp/c.parent"
