@@ -48,6 +48,7 @@ ok() { # ok STATUS NAME [FILE to show on failure]
 	return 0
 }
 finish() {
+	echo "# packages test: ${SECONDS}s"
 	echo "1..$n"
 	[ -n "${UMDEV_TOTALS:-}" ] && echo "$pass $fail" >>"$UMDEV_TOTALS"
 	[ "$fail" -eq 0 ]
