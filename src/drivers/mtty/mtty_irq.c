@@ -38,7 +38,7 @@ static void mtty_set_timer(void *opaque, unsigned int port, uint64_t delay_ns)
 	struct mdev_state *state = opaque;
 
 	if (port < state->model.nr_ports)
-		mdev_timer_arm(state->timers[port].timer, delay_ns);
+		mtty_port_timer_arm(&state->timers[port], delay_ns);
 }
 
 const struct mtty_model_host_ops mtty_model_host = {
