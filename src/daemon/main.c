@@ -394,6 +394,15 @@ int main(int argc, char **argv)
 		log_msg(LOG_LEVEL_ERROR, "event loop: %s", strerror(-ret));
 	else
 		status = 0;
+	if (opt.poll_us) {
+		struct event_loop_poll_stats st;
+
+		event_loop_get_poll_stats(loop, &st);
+		log_msg(LOG_LEVEL_INFO,
+			"polling: %llu waits found events while polling, %llu slept",
+			(unsigned long long)st.poll_hits,
+			(unsigned long long)st.sleeps);
+	}
 out:
 	/* Control first: nobody may start devices while they go away. */
 	control_server_free(control);
