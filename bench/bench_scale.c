@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 #include "bench.h"
 #include "vfio-user/server.h"

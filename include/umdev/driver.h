@@ -35,7 +35,8 @@ extern "C" {
 
 /*
  * What a driver tells umdevd.  Layout is frozen for a given ABI major:
- * new members go at the end, guarded by abi_minor.
+ * new members go at the end, and abi_minor says which ones a driver has
+ * (umdev_driver_entry_copy() reads only those).
  */
 struct umdev_driver_entry {
 	/* UMDEV_DRIVER_ABI_MAJOR/MINOR the driver was built with. */
@@ -84,6 +85,16 @@ UMDEV_ABI_BEGIN
  * not UMDEV_DRIVER_ABI_MAJOR.  umdevd refuses such a driver.
  */
 int umdev_driver_abi_check(const struct umdev_driver_entry *entry);
+/**
+ * umdev_driver_entry_copy() - for the host that loads drivers: check @entry
+ * as umdev_driver_abi_check() does, then copy it into @out, every member
+ * that @entry's abi_minor does not have set to 0 / NULL, so the host reads
+ * only its copy.  (Added in 1.1.)
+ * Return: 0; -EINVAL for a NULL argument; -EPROTONOSUPPORT for another
+ * major (@out untouched).
+ */
+int umdev_driver_entry_copy(const struct umdev_driver_entry *entry,
+			    struct umdev_driver_entry *out);
 
 /*
  * Options the host gives a driver (umdevd --driver-opt DRIVER.KEY=VALUE),

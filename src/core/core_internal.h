@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 #include "uuid_index.h"
 
@@ -32,7 +32,14 @@ struct mdev_type {
 struct mdev_parent {
 	struct mdev_core *core;
 	char *name;
-	const struct mdev_driver *drv;
+	/* The driver's own struct: only mdev_parent_driver() returns it. */
+	const struct mdev_driver *registered_drv;
+	/*
+	 * The core's full-size copies (driver_abi.h): all the core reads.
+	 * drv.device_ops points at ops.
+	 */
+	struct mdev_driver drv;
+	struct umdev_device_ops ops;
 	void *parent_data;
 	struct mdev_type *types;
 	unsigned int nr_types;
@@ -45,7 +52,8 @@ struct mdev_device {
 	struct mdev_core *core;
 	struct mdev_parent *parent;
 	struct mdev_type *type;
-	void *drvdata;
+	void *drvdata; /* set by the driver */
+	void *host_data; /* set by the host (mdev_set_host_data()) */
 	bool open;
 	unsigned int request_count; /* times the client was asked to leave */
 	struct mdev_timer *timers; /* this device's timers */

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 #include "vfio-user/server.h"
 
 struct event_loop;

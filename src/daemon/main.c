@@ -18,6 +18,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "control.h"
 #include "device_sockets.h"
 #include "driver_loader.h"
@@ -25,6 +27,7 @@
 #include "event_loop.h"
 #include "log.h"
 #include "runtime_dir.h"
+#include "umdev_version.h"
 
 #define UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS 2000
 /* A poll window past a second is a mistake, not a tuning. */
@@ -179,6 +182,24 @@ static bool umdevd_socket_in_use(const char *path)
 	return in_use;
 }
 
+/*
+ * Readiness, announced once, in this one place: whatever main() sets up
+ * before calling it (sockets listening, drivers loaded, devices started) is
+ * done.  "umdevd: ready" on stdout for scripts and tests; READY=1 for
+ * systemd's Type=notify (sd_notify does nothing without $NOTIFY_SOCKET).
+ */
+static void umdevd_announce_ready(const char *control_path)
+{
+	int ret;
+
+	printf("umdevd: ready\n");
+	fflush(stdout);
+	ret = sd_notifyf(0, "READY=1\nSTATUS=serving %s", control_path);
+	if (ret < 0)
+		log_msg(LOG_LEVEL_WARN, "sd_notify READY=1: %s",
+			strerror(-ret));
+}
+
 static void umdevd_signal(void *arg, uint32_t revents)
 {
 	struct umdevd_signals *sig = arg;
@@ -188,6 +209,7 @@ static void umdevd_signal(void *arg, uint32_t revents)
 		return;
 	log_msg(LOG_LEVEL_INFO, "%s received: shutting down",
 		strsignal((int)si.ssi_signo));
+	sd_notify(0, "STOPPING=1");
 	event_loop_stop(sig->loop);
 }
 
@@ -361,7 +383,6 @@ int main(int argc, char **argv)
 		log_msg(LOG_LEVEL_ERROR, "drivers: %s", strerror(errno));
 		goto out;
 	}
-	driver_loader_set_current(drivers);
 	/* The built-in mtty enters through the same ABI as loaded drivers. */
 	ret = driver_loader_add_builtin(drivers, &mtty_builtin_entry, NULL, 0);
 	if (ret) {
@@ -377,6 +398,7 @@ int main(int argc, char **argv)
 	ccfg.loop = loop;
 	ccfg.core = core;
 	ccfg.devices = devices;
+	ccfg.loader = drivers;
 	control = control_server_new(&ccfg);
 	if (!control) {
 		log_msg(LOG_LEVEL_ERROR, "control socket %s: %s", control_path,
@@ -386,8 +408,7 @@ int main(int argc, char **argv)
 
 	log_msg(LOG_LEVEL_INFO, "listening on %s (pid %d)", control_path,
 		(int)getpid());
-	printf("umdevd: ready\n");
-	fflush(stdout);
+	umdevd_announce_ready(control_path);
 
 	ret = event_loop_run(loop);
 	if (ret)

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include <umdev/driver.h>
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 #include "drivers/mtty/mtty_driver.h"
 
