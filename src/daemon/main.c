@@ -362,8 +362,10 @@ int main(int argc, char **argv)
 		log_msg(LOG_LEVEL_ERROR, "mdev core: %s", strerror(errno));
 		goto out;
 	}
-	if (umdevd_set_driver_options(core, &opt))
+	if (umdevd_set_driver_options(core, &opt)) {
+		status = 2; /* a bad command line */
 		goto out;
+	}
 	dcfg.core = core;
 	dcfg.loop = loop;
 	dcfg.runtime_dir = runtime_dir;
@@ -386,14 +388,17 @@ int main(int argc, char **argv)
 	/* The built-in mtty enters through the same ABI as loaded drivers. */
 	ret = driver_loader_add_builtin(drivers, &mtty_builtin_entry, NULL, 0);
 	if (ret) {
-		umdevd_check_driver_options(core);
+		if (umdevd_check_driver_options(core))
+			status = 2;
 		goto out;
 	}
 	/* A refused driver is logged; the daemon serves the others. */
 	driver_loader_load_dir(drivers, opt.driver_dir);
 	/* ...but a daemon started with options nobody took is a mistake. */
-	if (umdevd_check_driver_options(core))
+	if (umdevd_check_driver_options(core)) {
+		status = 2;
 		goto out;
+	}
 	ccfg.socket_path = control_path;
 	ccfg.loop = loop;
 	ccfg.core = core;
@@ -415,6 +420,15 @@ int main(int argc, char **argv)
 		log_msg(LOG_LEVEL_ERROR, "event loop: %s", strerror(-ret));
 	else
 		status = 0;
+	if (opt.poll_us) {
+		struct event_loop_poll_stats st;
+
+		event_loop_get_poll_stats(loop, &st);
+		log_msg(LOG_LEVEL_INFO,
+			"polling: %llu waits found events while polling, %llu slept",
+			(unsigned long long)st.poll_hits,
+			(unsigned long long)st.sleeps);
+	}
 out:
 	/* Control first: nobody may start devices while they go away. */
 	control_server_free(control);

@@ -39,7 +39,7 @@ static void mtty_set_timer(void *opaque, unsigned int port, uint64_t delay_ns)
 	struct mdev_state *state = opaque;
 
 	if (port < state->model.nr_ports)
-		mdev_timer_arm(state->timers[port].timer, delay_ns);
+		mtty_port_timer_arm(&state->timers[port], delay_ns);
 }
 
 /* The clock of mdev_timer_arm()'s timerfds. */
