@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "control_request.h"
 #include "driver_loader.h"
 #include "log.h"
 #include "runtime_dir.h"
+#include "utf8.h"
 
 json_object *control_ops_error(int err, const char *fmt, ...)
 {
@@ -25,6 +27,8 @@ json_object *control_ops_error(int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* A cut (by vsnprintf or "%.64s") must not split a character. */
+	utf8_truncate(msg, strlen(msg));
 	json_object_object_add(reply, "ok", json_object_new_boolean(0));
 	json_object_object_add(reply, "errno", json_object_new_int(err));
 	json_object_object_add(reply, "error", json_object_new_string(msg));
@@ -340,18 +344,13 @@ static json_object *control_ops_unload_driver(json_object *req)
 json_object *control_ops_handle(const struct control_ops_ctx *ctx,
 				struct control_conn *conn, const char *line)
 {
-	json_object *req = json_tokener_parse(line);
-	json_object *reply;
-	const char *op, *uuid;
+	const char *op, *uuid, *why;
+	json_object *req, *reply;
 	bool has_uuid;
 
+	req = control_request_parse(line, strlen(line), &why);
 	if (!req)
-		return control_ops_error(EINVAL, "request is not valid JSON");
-	if (!json_object_is_type(req, json_type_object)) {
-		reply = control_ops_error(EINVAL,
-					  "request must be a JSON object");
-		goto out;
-	}
+		return control_ops_error(EINVAL, "%s", why);
 	op = control_ops_string(req, "op");
 	if (!op) {
 		reply = control_ops_error(

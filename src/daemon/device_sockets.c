@@ -20,6 +20,7 @@ struct device_sockets {
 	struct event_loop *loop;
 	char runtime_dir[4096];
 	unsigned int remove_timeout_ms;
+	unsigned int max_dma_maps;
 	unsigned int count;
 	struct daemon_device *first, *last;
 	struct uuid_index index; /* uuid -> struct daemon_device * */
@@ -35,6 +36,7 @@ device_sockets_new(const struct device_sockets_config *cfg)
 	devs->core = cfg->core;
 	devs->loop = cfg->loop;
 	devs->remove_timeout_ms = cfg->remove_timeout_ms;
+	devs->max_dma_maps = cfg->max_dma_maps;
 	if (strlen(cfg->runtime_dir) >= sizeof(devs->runtime_dir)) {
 		free(devs);
 		errno = ENAMETOOLONG;
@@ -161,6 +163,7 @@ int device_sockets_start(struct device_sockets *devs, const char *uuid,
 	cfg.loop_data = devs->loop;
 	cfg.on_disconnect = device_sockets_on_disconnect;
 	cfg.cb_arg = dev;
+	cfg.max_dma_maps = devs->max_dma_maps;
 	dev->server = vu_server_new(&cfg);
 	if (!dev->server) {
 		ret = errno ? -errno : -EIO;

@@ -31,6 +31,12 @@ struct vu_server_config {
 	/* Called after a client has gone (closed, killed or dropped). */
 	void (*on_disconnect)(void *arg, struct vu_server *server);
 	void *cb_arg;
+	/*
+	 * Most DMA maps (each may hold an fd) one client may have at once;
+	 * offered as max_dma_maps in VERSION, beyond it DMA_MAP fails with
+	 * ENOSPC.  0: the protocol's default, VU_MAX_DMA_MAPS.
+	 */
+	unsigned int max_dma_maps;
 };
 
 /**
