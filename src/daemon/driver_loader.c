@@ -354,9 +354,8 @@ static const struct umdev_driver_entry *driver_loader_entry_of(void *handle)
  * the daemon (or read forever).  Checked on an fd opened without blocking
  * and without taking a controlling terminal; *@st gets what was checked.
  */
-static int driver_loader_regular(struct driver_loader *loader,
-				 const char *path, struct stat *st, char *err,
-				 size_t errlen)
+static int driver_loader_regular(struct driver_loader *loader, const char *path,
+				 struct stat *st, char *err, size_t errlen)
 {
 	int fd, ret;
 
