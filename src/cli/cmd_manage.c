@@ -9,6 +9,7 @@
 #include <string.h>
 #include <uuid/uuid.h>
 
+#include <umdev/mdev_host.h>
 #include "cli.h"
 #include "runtime_dir.h"
 
@@ -260,7 +261,8 @@ int cli_cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 static void cli_start_usage(void)
 {
 	fprintf(stderr,
-		"Usage: umdevctl start [-u UUID] -p PARENT -t TYPE [--runtime-dir DIR]\n"
+		"Usage: umdevctl start [-u|--uuid UUID] -p|--parent PARENT -t|--type TYPE\n"
+		"                      [--runtime-dir DIR]\n"
 		"  Creates the device and serves it on <runtime>/<uuid>.sock;\n"
 		"  without -u a UUID is generated and printed.\n");
 }
@@ -310,7 +312,7 @@ int cli_cmd_start(struct cli_ctx *ctx, int argc, char **argv)
 		cli_start_usage();
 		return CLI_EXIT_USAGE;
 	}
-	if (uuid && !runtime_dir_uuid_valid(uuid)) {
+	if (uuid && !mdev_uuid_valid(uuid)) {
 		cli_error("start: not a UUID: '%s'", uuid);
 		return CLI_EXIT_USAGE;
 	}
@@ -362,7 +364,8 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 			ctx->runtime_override = optarg;
 			break;
 		default:
-			cli_usage_simple("stop", "-u UUID [--runtime-dir DIR]");
+			cli_usage_simple("stop",
+					 "-u|--uuid UUID [--runtime-dir DIR]");
 			return c == 'h' ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 		}
 	}
@@ -370,7 +373,7 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error("stop: -u UUID is required");
 		return CLI_EXIT_USAGE;
 	}
-	if (!runtime_dir_uuid_valid(uuid)) {
+	if (!mdev_uuid_valid(uuid)) {
 		cli_error("stop: not a UUID: '%s'", uuid);
 		return CLI_EXIT_USAGE;
 	}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "umdev_version.h"
 
 struct cli_verb {
 	const char *name;
@@ -35,8 +36,9 @@ static void cli_usage(FILE *f)
 	size_t i;
 
 	fprintf(f,
-		"Usage: umdevctl [--runtime-dir DIR] [--timeout S] COMMAND [OPTION]...\n\n"
-		"Commands:\n");
+		"Usage: umdevctl [--runtime-dir DIR] [--timeout S] COMMAND [OPTION]...\n"
+		"       umdevctl -h|--help | -V|--version\n\n"
+		"Commands (each takes -h, --help):\n");
 	for (i = 0; i < sizeof(cli_verbs) / sizeof(cli_verbs[0]); i++)
 		fprintf(f, "  %-8s %s\n", cli_verbs[i].name,
 			cli_verbs[i].summary);
@@ -93,6 +95,10 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "-h") ||
 			   !strcmp(argv[i], "--help")) {
 			cli_usage(stdout);
+			return CLI_EXIT_OK;
+		} else if (!strcmp(argv[i], "-V") ||
+			   !strcmp(argv[i], "--version")) {
+			printf("umdevctl %s\n", UMDEV_VERSION);
 			return CLI_EXIT_OK;
 		} else {
 			cli_error("unknown option '%s'", argv[i]);

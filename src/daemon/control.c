@@ -388,6 +388,7 @@ struct control_server *control_server_new(const struct control_config *cfg)
 	cs->loop = cfg->loop;
 	cs->ops.core = cfg->core;
 	cs->ops.devices = cfg->devices;
+	cs->ops.loader = cfg->loader;
 	cs->max_conns = cfg->max_conns ? cfg->max_conns :
 					 CONTROL_DEFAULT_MAX_CONNS;
 	cs->max_conns_per_peer = cfg->max_conns_per_peer ?

@@ -6,7 +6,7 @@
 #ifndef UMDEV_DAEMON_CONTROL_H
 #define UMDEV_DAEMON_CONTROL_H
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 #include "device_sockets.h"
 #include "event_loop.h"
 
@@ -21,12 +21,14 @@
 #define CONTROL_HARD_OUTPUT_FACTOR 16
 
 struct control_server;
+struct driver_loader;
 
 struct control_config {
 	const char *socket_path; /* <runtime>/control.sock, created 0600 */
 	struct event_loop *loop;
 	struct mdev_core *core;
 	struct device_sockets *devices;
+	struct driver_loader *loader; /* may be NULL */
 	/*
 	 * Connections open at once, in all and per peer process (pid); one
 	 * more gets {"ok":false,"errno":EMFILE} and is closed.  0: default.

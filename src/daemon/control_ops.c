@@ -15,7 +15,7 @@
 #include "control_request.h"
 #include "driver_loader.h"
 #include "log.h"
-#include "runtime_dir.h"
+#include "umdev_version.h"
 #include "utf8.h"
 
 json_object *control_ops_error(int err, const char *fmt, ...)
@@ -27,7 +27,7 @@ json_object *control_ops_error(int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	/* A cut (by vsnprintf or "%.64s") must not split a character. */
+	/* vsnprintf's cut must not split a character. */
 	utf8_truncate(msg, strlen(msg));
 	json_object_object_add(reply, "ok", json_object_new_boolean(0));
 	json_object_object_add(reply, "errno", json_object_new_int(err));
@@ -58,7 +58,9 @@ static const char *control_ops_string(json_object *req, const char *key)
 	return json_object_get_string(v);
 }
 
-static json_object *control_ops_types(const struct control_ops_ctx *ctx)
+static json_object *control_ops_types(const struct control_ops_ctx *ctx,
+				      struct control_conn *conn,
+				      json_object *req, const char *uuid)
 {
 	json_object *reply = control_ops_ok();
 	json_object *types = json_object_new_array();
@@ -121,7 +123,9 @@ static json_object *control_ops_device(const struct daemon_device *dev)
 	return d;
 }
 
-static json_object *control_ops_list(const struct control_ops_ctx *ctx)
+static json_object *control_ops_list(const struct control_ops_ctx *ctx,
+				     struct control_conn *conn,
+				     json_object *req, const char *uuid)
 {
 	json_object *reply = control_ops_ok();
 	json_object *devices = json_object_new_array();
@@ -150,6 +154,7 @@ static const char *control_ops_start_error(int err)
 }
 
 static json_object *control_ops_start(const struct control_ops_ctx *ctx,
+				      struct control_conn *conn,
 				      json_object *req, const char *uuid)
 {
 	const char *parent = control_ops_string(req, "parent");
@@ -215,7 +220,7 @@ static void control_ops_stop_done(void *arg, const char *uuid, int result,
 
 static json_object *control_ops_stop(const struct control_ops_ctx *ctx,
 				     struct control_conn *conn,
-				     const char *uuid)
+				     json_object *req, const char *uuid)
 {
 	struct device_removal *removal = NULL;
 	char lower[MDEV_UUID_STRLEN + 1];
@@ -240,7 +245,9 @@ static json_object *control_ops_stop(const struct control_ops_ctx *ctx,
 	return control_ops_stopped(lower, false);
 }
 
-static json_object *control_ops_version(void)
+static json_object *control_ops_version(const struct control_ops_ctx *ctx,
+					struct control_conn *conn,
+					json_object *req, const char *uuid)
 {
 	json_object *reply = control_ops_ok();
 
@@ -277,9 +284,11 @@ static json_object *control_ops_driver(const struct loaded_driver *drv)
 	return d;
 }
 
-static json_object *control_ops_drivers(void)
+static json_object *control_ops_drivers(const struct control_ops_ctx *ctx,
+					struct control_conn *conn,
+					json_object *req, const char *uuid)
 {
-	struct driver_loader *loader = driver_loader_current();
+	struct driver_loader *loader = ctx->loader;
 	json_object *reply = control_ops_ok();
 	json_object *drivers = json_object_new_array();
 	struct loaded_driver *drv = NULL;
@@ -290,9 +299,11 @@ static json_object *control_ops_drivers(void)
 	return reply;
 }
 
-static json_object *control_ops_load_driver(json_object *req)
+static json_object *control_ops_load_driver(const struct control_ops_ctx *ctx,
+					    struct control_conn *conn,
+					    json_object *req, const char *uuid)
 {
-	struct driver_loader *loader = driver_loader_current();
+	struct driver_loader *loader = ctx->loader;
 	const char *path = control_ops_string(req, "path");
 	struct loaded_driver *drv = NULL, *last = NULL;
 	json_object *reply;
@@ -314,9 +325,12 @@ static json_object *control_ops_load_driver(json_object *req)
 	return reply;
 }
 
-static json_object *control_ops_unload_driver(json_object *req)
+static json_object *control_ops_unload_driver(const struct control_ops_ctx *ctx,
+					      struct control_conn *conn,
+					      json_object *req,
+					      const char *uuid)
 {
-	struct driver_loader *loader = driver_loader_current();
+	struct driver_loader *loader = ctx->loader;
 	const char *name = control_ops_string(req, "name");
 	json_object *reply;
 	char err[512];
@@ -341,18 +355,51 @@ static json_object *control_ops_unload_driver(json_object *req)
 	return reply;
 }
 
+/* What a control op is: its name, whether it needs a "uuid", its handler. */
+struct control_op {
+	const char *name;
+	bool needs_uuid;
+	/* @uuid is the request's valid "uuid", or NULL when it has none. */
+	json_object *(*run)(const struct control_ops_ctx *ctx,
+			    struct control_conn *conn, json_object *req,
+			    const char *uuid);
+};
+
+static const struct control_op control_ops_table[] = {
+	{ "types", false, control_ops_types },
+	{ "list", false, control_ops_list },
+	{ "start", true, control_ops_start },
+	{ "stop", true, control_ops_stop },
+	{ "version", false, control_ops_version },
+	{ "drivers", false, control_ops_drivers },
+	{ "load-driver", false, control_ops_load_driver },
+	{ "unload-driver", false, control_ops_unload_driver },
+};
+
+static const struct control_op *control_ops_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0;
+	     i < sizeof(control_ops_table) / sizeof(control_ops_table[0]); i++)
+		if (!strcmp(control_ops_table[i].name, name))
+			return &control_ops_table[i];
+	return NULL;
+}
+
 json_object *control_ops_handle(const struct control_ops_ctx *ctx,
 				struct control_conn *conn, const char *line)
 {
-	const char *op, *uuid, *why;
+	const struct control_op *op;
 	json_object *req, *reply;
+	const char *name, *uuid, *why;
 	bool has_uuid;
 
 	req = control_request_parse(line, strlen(line), &why);
 	if (!req)
 		return control_ops_error(EINVAL, "%s", why);
-	op = control_ops_string(req, "op");
-	if (!op) {
+	name = control_ops_string(req, "op");
+	if (!name) {
 		reply = control_ops_error(
 			EINVAL, "request needs a string member \"op\"");
 		goto out;
@@ -360,35 +407,25 @@ json_object *control_ops_handle(const struct control_ops_ctx *ctx,
 	/* A UUID becomes a file name: check it before anything else. */
 	has_uuid = json_object_object_get_ex(req, "uuid", NULL);
 	uuid = control_ops_string(req, "uuid");
-	if (has_uuid && !runtime_dir_uuid_valid(uuid)) {
+	if (has_uuid && !mdev_uuid_valid(uuid)) {
 		reply = control_ops_error(
 			EINVAL, "\"uuid\" must be a 36-character UUID string");
 		goto out;
 	}
+	op = control_ops_lookup(name);
+	if (!op) {
+		char shown[65];
 
-	if (!strcmp(op, "types")) {
-		reply = control_ops_types(ctx);
-	} else if (!strcmp(op, "list")) {
-		reply = control_ops_list(ctx);
-	} else if (!strcmp(op, "version")) {
-		reply = control_ops_version();
-	} else if (!strcmp(op, "drivers")) {
-		reply = control_ops_drivers();
-	} else if (!strcmp(op, "load-driver")) {
-		reply = control_ops_load_driver(req);
-	} else if (!strcmp(op, "unload-driver")) {
-		reply = control_ops_unload_driver(req);
-	} else if (strcmp(op, "start") && strcmp(op, "stop")) {
-		reply = control_ops_error(EOPNOTSUPP, "unknown op \"%.64s\"",
-					  op);
-	} else if (!uuid) {
+		/* The name as sent, cut at 64 bytes between characters. */
+		snprintf(shown, sizeof(shown), "%s", name);
+		utf8_truncate(shown, 64);
+		reply = control_ops_error(EOPNOTSUPP, "unknown op \"%s\"",
+					  shown);
+	} else if (op->needs_uuid && !uuid)
 		reply = control_ops_error(
-			EINVAL, "%s needs a string member \"uuid\"", op);
-	} else if (!strcmp(op, "start")) {
-		reply = control_ops_start(ctx, req, uuid);
-	} else {
-		reply = control_ops_stop(ctx, conn, uuid);
-	}
+			EINVAL, "%s needs a string member \"uuid\"", name);
+	else
+		reply = op->run(ctx, conn, req, uuid);
 out:
 	json_object_put(req);
 	return reply;

@@ -4,7 +4,6 @@
  */
 #include "runtime_dir.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -15,6 +14,8 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include <umdev/mdev_host.h>
 
 static int runtime_dir_copy(char *buf, size_t len, const char *a, const char *b)
 {
@@ -155,25 +156,8 @@ int runtime_dir_device_socket(const char *dir, const char *uuid, char *buf,
 {
 	char name[64];
 
-	if (!runtime_dir_uuid_valid(uuid))
+	if (!mdev_uuid_valid(uuid))
 		return -EINVAL;
 	snprintf(name, sizeof(name), "%s.sock", uuid);
 	return runtime_dir_socket_path(dir, name, buf, len);
-}
-
-bool runtime_dir_uuid_valid(const char *s)
-{
-	size_t i;
-
-	if (!s || strlen(s) != 36)
-		return false;
-	for (i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return false;
-		} else if (!isxdigit((unsigned char)s[i])) {
-			return false;
-		}
-	}
-	return true;
 }
