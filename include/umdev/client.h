@@ -59,6 +59,17 @@ enum umdev_vu_command {
 
 struct umdev_client;
 
+/* The reply timeout a new client starts with (connect and VERSION too). */
+#define UMDEV_CLIENT_TIMEOUT_MS 5000
+/*
+ * The most regions and IRQ indices the client believes a device has: a
+ * vfio-pci device has 9 regions and 5 IRQ indices, plus a few
+ * device-specific ones.  A server reporting more is refused (-E2BIG), so
+ * that no caller loops over billions of indices.
+ */
+#define UMDEV_CLIENT_MAX_REGIONS 64
+#define UMDEV_CLIENT_MAX_IRQS 64
+
 /**
  * umdev_client_connect() - connect to @socket_path and negotiate VERSION
  * (proposing write_multiple and max_msg_fds 16).
@@ -69,12 +80,17 @@ struct umdev_client *umdev_client_connect(const char *socket_path, int *err);
 void umdev_client_close(struct umdev_client *c);
 /** umdev_client_fd() - the socket, for poll()ing. */
 int umdev_client_fd(const struct umdev_client *c);
-/** umdev_client_set_timeout_ms() - reply timeout (default 5000 ms). */
+/**
+ * umdev_client_set_timeout_ms() - reply timeout (default
+ * UMDEV_CLIENT_TIMEOUT_MS): the longest any one call waits for the server.
+ */
 void umdev_client_set_timeout_ms(struct umdev_client *c, int ms);
 
 /**
  * umdev_client_get_info() - DEVICE_GET_INFO into @info (flags, num_regions,
- * num_irqs).  Return: 0 or -errno (see the top of this file).
+ * num_irqs).  Return: 0; -E2BIG (with @info filled) when the device
+ * reports more than UMDEV_CLIENT_MAX_REGIONS regions or
+ * UMDEV_CLIENT_MAX_IRQS IRQ indices; or -errno (see the top of this file).
  */
 int umdev_client_get_info(struct umdev_client *c,
 			  struct vfio_device_info *info);

@@ -127,8 +127,11 @@ typedef void (*cli_row_fn)(json_object *row, json_object *prev,
  * the rows built.
  */
 static int cli_listing(struct cli_ctx *ctx, int argc, char **argv,
-		       const char *op, const char *key, cli_row_fn row)
+		       const char *op, const char *key,
+		       const struct cli_field *fields, size_t nr_fields,
+		       cli_row_fn row)
 {
+	const struct cli_field list = { key, CLI_FIELD_ARRAY, false };
 	json_object *reply, *rows = NULL, *top, *prev = NULL;
 	bool dumpjson = false;
 	size_t i, n;
@@ -140,8 +143,17 @@ static int cli_listing(struct cli_ctx *ctx, int argc, char **argv,
 	ret = cli_request(ctx, cli_new_request(op), &reply);
 	if (ret)
 		return ret;
+	ret = cli_reply_check(reply, &list, 1, op);
 	json_object_object_get_ex(reply, key, &rows);
-	n = rows ? json_object_array_length(rows) : 0;
+	n = ret ? 0 : json_object_array_length(rows);
+	/* Every row is checked before any is printed. */
+	for (i = 0; !ret && i < n; i++)
+		ret = cli_reply_check(json_object_array_get_idx(rows, i),
+				      fields, nr_fields, key);
+	if (ret) {
+		json_object_put(reply);
+		return ret;
+	}
 	top = dumpjson ? json_object_new_object() : NULL;
 	for (i = 0; i < n; i++) {
 		json_object *r = json_object_array_get_idx(rows, i);
@@ -194,7 +206,17 @@ static void cli_types_row(json_object *t, json_object *prev, json_object *top)
 
 int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return cli_listing(ctx, argc, argv, "types", "types", cli_types_row);
+	static const struct cli_field fields[] = {
+		{ "parent", CLI_FIELD_STRING, false },
+		{ "type", CLI_FIELD_STRING, false },
+		{ "name", CLI_FIELD_STRING, false },
+		{ "description", CLI_FIELD_STRING, true },
+		{ "device_api", CLI_FIELD_STRING, false },
+		{ "available_instances", CLI_FIELD_INT, false },
+	};
+
+	return cli_listing(ctx, argc, argv, "types", "types", fields,
+			   sizeof(fields) / sizeof(fields[0]), cli_types_row);
 }
 
 static void cli_list_row(json_object *d, json_object *prev, json_object *top)
@@ -225,7 +247,15 @@ static void cli_list_row(json_object *d, json_object *prev, json_object *top)
 
 int cli_cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return cli_listing(ctx, argc, argv, "list", "devices", cli_list_row);
+	static const struct cli_field fields[] = {
+		{ "uuid", CLI_FIELD_STRING, false },
+		{ "parent", CLI_FIELD_STRING, false },
+		{ "type", CLI_FIELD_STRING, false },
+		{ "client", CLI_FIELD_BOOL, false },
+	};
+
+	return cli_listing(ctx, argc, argv, "list", "devices", fields,
+			   sizeof(fields) / sizeof(fields[0]), cli_list_row);
 }
 
 static void cli_start_usage(void)
@@ -239,6 +269,9 @@ static void cli_start_usage(void)
 
 int cli_cmd_start(struct cli_ctx *ctx, int argc, char **argv)
 {
+	static const struct cli_field start_fields[] = {
+		{ "uuid", CLI_FIELD_STRING, false },
+	};
 	static const struct option longopts[] = {
 		{ "uuid", required_argument, NULL, 'u' },
 		{ "parent", required_argument, NULL, 'p' },
@@ -297,6 +330,10 @@ int cli_cmd_start(struct cli_ctx *ctx, int argc, char **argv)
 	ret = cli_request(ctx, req, &reply);
 	if (ret)
 		return ret;
+	if (cli_reply_check(reply, start_fields, 1, "start")) {
+		json_object_put(reply);
+		return CLI_EXIT_FAILED;
+	}
 	/* Like mdevctl, print the UUID when we made it up. */
 	if (uuid == generated)
 		printf("%s\n", cli_get_string(reply, "uuid"));
@@ -306,6 +343,9 @@ int cli_cmd_start(struct cli_ctx *ctx, int argc, char **argv)
 
 int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 {
+	static const struct cli_field stop_fields[] = {
+		{ "forced", CLI_FIELD_BOOL, false },
+	};
 	static const struct option longopts[] = {
 		{ "uuid", required_argument, NULL, 'u' },
 		CLI_COMMON_OPTIONS,
@@ -342,6 +382,10 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 	ret = cli_request(ctx, req, &reply);
 	if (ret)
 		return ret;
+	if (cli_reply_check(reply, stop_fields, 1, "stop")) {
+		json_object_put(reply);
+		return CLI_EXIT_FAILED;
+	}
 	if (json_object_object_get_ex(reply, "forced", &forced) &&
 	    json_object_get_boolean(forced))
 		fprintf(stderr,

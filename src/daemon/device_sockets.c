@@ -21,6 +21,7 @@ struct device_sockets {
 	struct event_loop *loop;
 	char runtime_dir[4096];
 	unsigned int remove_timeout_ms;
+	unsigned int max_dma_maps;
 };
 
 struct device_sockets *
@@ -33,6 +34,7 @@ device_sockets_new(const struct device_sockets_config *cfg)
 	devs->core = cfg->core;
 	devs->loop = cfg->loop;
 	devs->remove_timeout_ms = cfg->remove_timeout_ms;
+	devs->max_dma_maps = cfg->max_dma_maps;
 	if (strlen(cfg->runtime_dir) >= sizeof(devs->runtime_dir)) {
 		free(devs);
 		errno = ENAMETOOLONG;
@@ -142,6 +144,7 @@ int device_sockets_start(struct device_sockets *devs, const char *uuid,
 	cfg.on_disconnect = device_sockets_on_disconnect;
 	cfg.log = device_sockets_server_log;
 	cfg.cb_arg = dev;
+	cfg.max_dma_maps = devs->max_dma_maps;
 	dev->server = vu_server_new(&cfg);
 	if (!dev->server) {
 		ret = errno ? -errno : -EIO;

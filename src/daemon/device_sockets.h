@@ -32,6 +32,8 @@ struct device_sockets_config {
 	const char *runtime_dir;
 	/* How long a removal waits for an attached client to let go. */
 	unsigned int remove_timeout_ms;
+	/* Most DMA maps per vfio-user client (see vu_server_config). */
+	unsigned int max_dma_maps;
 };
 
 /** device_sockets_new() - no devices yet; NULL with errno on failure. */
