@@ -10,6 +10,8 @@
 #include "device_sockets.h"
 #include "event_loop.h"
 
+struct mgmt_service;
+
 /* A request line longer than this is refused and the connection closed. */
 #define CONTROL_MAX_LINE 65536
 
@@ -20,6 +22,7 @@ struct control_config {
 	struct event_loop *loop;
 	struct mdev_core *core;
 	struct device_sockets *devices;
+	struct mgmt_service *mgmt; /* may be NULL */
 };
 
 /**

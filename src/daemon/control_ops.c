@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "control_mgmt.h"
 #include "driver_loader.h"
 #include "log.h"
+#include "management/service.h"
 #include "runtime_dir.h"
 
 json_object *control_ops_error(int err, const char *fmt, ...)
@@ -286,7 +288,8 @@ static json_object *control_ops_drivers(void)
 	return reply;
 }
 
-static json_object *control_ops_load_driver(json_object *req)
+static json_object *control_ops_load_driver(const struct control_ops_ctx *ctx,
+					    json_object *req)
 {
 	struct driver_loader *loader = driver_loader_current();
 	const char *path = control_ops_string(req, "path");
@@ -305,12 +308,16 @@ static json_object *control_ops_load_driver(json_object *req)
 		return control_ops_error(-ret, "%s", err);
 	while ((drv = driver_loader_next(loader, drv)))
 		last = drv;
+	/* The driver's parents have registered: their auto definitions. */
+	if (ctx->mgmt)
+		mgmt_service_parents_changed(ctx->mgmt);
 	reply = control_ops_ok();
 	json_object_object_add(reply, "driver", control_ops_driver(last));
 	return reply;
 }
 
-static json_object *control_ops_unload_driver(json_object *req)
+static json_object *control_ops_unload_driver(const struct control_ops_ctx *ctx,
+					      json_object *req)
 {
 	struct driver_loader *loader = driver_loader_current();
 	const char *name = control_ops_string(req, "name");
@@ -330,6 +337,8 @@ static json_object *control_ops_unload_driver(json_object *req)
 	ret = driver_loader_unload(loader, name, NULL, NULL, err, sizeof(err));
 	if (ret < 0)
 		return control_ops_error(-ret, "%s", err);
+	if (ctx->mgmt)
+		mgmt_service_parents_changed(ctx->mgmt);
 	reply = control_ops_ok();
 	json_object_object_add(reply, "name", json_object_new_string(name));
 	json_object_object_add(reply, "pending",
@@ -367,7 +376,9 @@ json_object *control_ops_handle(const struct control_ops_ctx *ctx,
 		goto out;
 	}
 
-	if (!strcmp(op, "types")) {
+	if (control_mgmt_handle(ctx, conn, op, req, &reply)) {
+		goto out;
+	} else if (!strcmp(op, "types")) {
 		reply = control_ops_types(ctx);
 	} else if (!strcmp(op, "list")) {
 		reply = control_ops_list(ctx);
@@ -376,9 +387,9 @@ json_object *control_ops_handle(const struct control_ops_ctx *ctx,
 	} else if (!strcmp(op, "drivers")) {
 		reply = control_ops_drivers();
 	} else if (!strcmp(op, "load-driver")) {
-		reply = control_ops_load_driver(req);
+		reply = control_ops_load_driver(ctx, req);
 	} else if (!strcmp(op, "unload-driver")) {
-		reply = control_ops_unload_driver(req);
+		reply = control_ops_unload_driver(ctx, req);
 	} else if (strcmp(op, "start") && strcmp(op, "stop")) {
 		reply = control_ops_error(EOPNOTSUPP, "unknown op \"%.64s\"",
 					  op);

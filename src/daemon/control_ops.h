@@ -12,10 +12,12 @@
 #include "device_sockets.h"
 
 struct control_conn;
+struct mgmt_service;
 
 struct control_ops_ctx {
 	struct mdev_core *core;
 	struct device_sockets *devices;
+	struct mgmt_service *mgmt; /* management requests (control_mgmt.c) */
 };
 
 /**

@@ -24,7 +24,10 @@
 #include "drivers/mtty/mtty_driver.h"
 #include "event_loop.h"
 #include "log.h"
+#include "management/definition_store.h"
+#include "management/service.h"
 #include "runtime_dir.h"
+#include "sysfs_fuse.h"
 
 #define UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS 2000
 #ifndef UMDEV_DRIVER_DIR
@@ -34,6 +37,8 @@
 struct umdevd_options {
 	const char *runtime_dir;
 	const char *driver_dir;
+	const char *config_dir;
+	const char *sysfs_dir;
 	unsigned int remove_timeout_ms;
 	enum log_level log_level;
 };
@@ -52,6 +57,11 @@ static void umdevd_usage(FILE *f)
 		"                           else /run/umdev as root, else $XDG_RUNTIME_DIR/umdev)\n"
 		"  --driver-dir DIR         load every vendor driver DIR/*.so at start\n"
 		"                           (default " UMDEV_DRIVER_DIR ")\n"
+		"  --config-dir DIR         device definitions (default: $UMDEV_CONFIG_DIR,\n"
+		"                           else " MGMT_CONFIG_DIR_DEFAULT
+		", mdevctl's)\n"
+		"  --sysfs DIR              mount the sysfs-compatible tree (FUSE) at DIR,\n"
+		"                           for mdevctl and libvirt\n"
 		"  --remove-timeout-ms N    how long a stop waits for an attached client\n"
 		"                           to let go before forcing it off (default %d)\n"
 		"  -v, --verbose            also log debug lines\n"
@@ -67,6 +77,8 @@ static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
 		{ "runtime-dir", required_argument, NULL, 'r' },
 		{ "remove-timeout-ms", required_argument, NULL, 't' },
 		{ "driver-dir", required_argument, NULL, 'D' },
+		{ "config-dir", required_argument, NULL, 'C' },
+		{ "sysfs", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -87,6 +99,12 @@ static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
 			break;
 		case 'D':
 			opt->driver_dir = optarg;
+			break;
+		case 'C':
+			opt->config_dir = optarg;
+			break;
+		case 'S':
+			opt->sysfs_dir = optarg;
 			break;
 		case 't':
 			errno = 0;
@@ -200,6 +218,11 @@ int main(int argc, char **argv)
 	struct device_sockets *devices = NULL;
 	struct driver_loader_config lcfg = { 0 };
 	struct driver_loader *drivers = NULL;
+	struct mgmt_service_config mcfg = { 0 };
+	struct mgmt_service *mgmt = NULL;
+	struct sysfs_fuse_config fcfg = { 0 };
+	struct sysfs_fuse *sysfs = NULL;
+	char config_dir[PATH_MAX];
 	struct mdev_core *core = NULL;
 	struct event_loop *loop = NULL;
 	char runtime_dir[PATH_MAX], control_path[PATH_MAX];
@@ -277,10 +300,41 @@ int main(int argc, char **argv)
 		goto out;
 	/* A refused driver is logged; the daemon serves the others. */
 	driver_loader_load_dir(drivers, opt.driver_dir);
+	ret = mgmt_store_resolve(opt.config_dir, config_dir,
+				 sizeof(config_dir));
+	if (ret) {
+		log_msg(LOG_LEVEL_ERROR, "config directory: %s",
+			strerror(-ret));
+		goto out;
+	}
+	mcfg.core = core;
+	mcfg.devices = devices;
+	mcfg.config_dir = config_dir;
+	mgmt = mgmt_service_new(&mcfg);
+	if (!mgmt) {
+		log_msg(LOG_LEVEL_ERROR, "management: %s", strerror(errno));
+		goto out;
+	}
+	/* A malformed definition is logged and skipped, never fatal. */
+	mgmt_service_load(mgmt);
+	if (opt.sysfs_dir) {
+		fcfg.mountpoint = opt.sysfs_dir;
+		fcfg.loop = loop;
+		fcfg.core = core;
+		fcfg.devices = devices;
+		fcfg.mgmt = mgmt;
+		sysfs = sysfs_fuse_new(&fcfg);
+		if (!sysfs) {
+			log_msg(LOG_LEVEL_ERROR, "--sysfs %s: %s",
+				opt.sysfs_dir, strerror(errno));
+			goto out;
+		}
+	}
 	ccfg.socket_path = control_path;
 	ccfg.loop = loop;
 	ccfg.core = core;
 	ccfg.devices = devices;
+	ccfg.mgmt = mgmt;
 	control = control_server_new(&ccfg);
 	if (!control) {
 		log_msg(LOG_LEVEL_ERROR, "control socket %s: %s", control_path,
@@ -290,6 +344,8 @@ int main(int argc, char **argv)
 
 	log_msg(LOG_LEVEL_INFO, "listening on %s (pid %d)", control_path,
 		(int)getpid());
+	/* Every registered parent's auto definitions, once. */
+	mgmt_service_parents_changed(mgmt);
 	printf("umdevd: ready\n");
 	fflush(stdout);
 
@@ -302,6 +358,9 @@ out:
 	/* Control first: nobody may start devices while they go away. */
 	control_server_free(control);
 	device_sockets_free(devices);
+	/* After the devices: pending `remove` writes got their answers. */
+	sysfs_fuse_free(sysfs);
+	mgmt_service_free(mgmt);
 	driver_loader_free(drivers);
 	if (core)
 		mdev_core_free(core);
