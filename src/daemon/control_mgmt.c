@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uuid/uuid.h>
 
 #include "log.h"
 #include "management/service.h"
@@ -60,10 +59,10 @@ static json_object *cm_fail(int ret, const struct mgmt_err *err)
 }
 
 /*
- * The spec of a request: uuid (generated if absent and @gen), parent,
+ * The spec of a request: uuid, parent,
  * type, "auto" and "config" (type, start, attrs).
  */
-static json_object *cm_spec(json_object *req, bool gen, bool need_parent,
+static json_object *cm_spec(json_object *req, bool need_parent,
 			    struct mgmt_def **out)
 {
 	bool bad = false;
@@ -71,7 +70,7 @@ static json_object *cm_spec(json_object *req, bool gen, bool need_parent,
 	const char *parent = cm_string(req, "parent", &bad);
 	const char *type = cm_string(req, "type", &bad);
 	int autostart = cm_bool(req, "auto", &bad);
-	char generated[UUID_STR_LEN], err[256];
+	char err[256];
 	struct mgmt_def *def;
 	json_object *config;
 
@@ -79,13 +78,7 @@ static json_object *cm_spec(json_object *req, bool gen, bool need_parent,
 		return control_ops_error(
 			EINVAL,
 			"\"uuid\", \"parent\" and \"type\" must be strings, \"auto\" a boolean");
-	if (!uuid && gen) {
-		uuid_t u;
-
-		uuid_generate_random(u);
-		uuid_unparse_lower(u, generated);
-		uuid = generated;
-	}
+	/* umdevctl makes up a UUID when the user gave none. */
 	if (!uuid)
 		return control_ops_error(EINVAL, "a \"uuid\" is needed");
 	if (!parent && need_parent)
@@ -136,7 +129,7 @@ static json_object *cm_start(struct mgmt_service *svc, json_object *req)
 	bool has_config = json_object_object_get_ex(req, "config", NULL);
 	int ret;
 
-	reply = cm_spec(req, true, false, &spec);
+	reply = cm_spec(req, false, &spec);
 	if (reply)
 		return reply;
 	/* A definition of this UUID (on this parent) wins, as in mdevctl. */
@@ -217,7 +210,7 @@ static json_object *cm_define(struct mgmt_service *svc, json_object *req)
 	json_object *reply;
 	int ret;
 
-	reply = cm_spec(req, true, false, &spec);
+	reply = cm_spec(req, false, &spec);
 	if (reply)
 		return reply;
 	ret = mgmt_service_define(svc, spec, &err);

@@ -22,6 +22,12 @@ struct mgmt_seen_parent {
 	struct mgmt_seen_parent *next;
 };
 
+/* A malformed file already reported (with this reason). */
+struct mgmt_reported {
+	char *what; /* "<path>: <why>" */
+	struct mgmt_reported *next;
+};
+
 struct mgmt_service {
 	struct mdev_core *core;
 	struct device_sockets *devices;
@@ -30,6 +36,7 @@ struct mgmt_service {
 	/* Running devices started here, with the attributes applied. */
 	struct mgmt_def *running;
 	struct mgmt_seen_parent *seen;
+	struct mgmt_reported *reported;
 };
 
 static int mgmt_fail(struct mgmt_err *err, int ret, const char *fmt, ...)
@@ -87,6 +94,13 @@ void mgmt_service_free(struct mgmt_service *svc)
 		free(s->name);
 		free(s);
 	}
+	while (svc->reported) {
+		struct mgmt_reported *r = svc->reported;
+
+		svc->reported = r->next;
+		free(r->what);
+		free(r);
+	}
 	free(svc->config_dir);
 	free(svc);
 }
@@ -96,15 +110,57 @@ const char *mgmt_service_config_dir(const struct mgmt_service *svc)
 	return svc->config_dir;
 }
 
-static void mgmt_report_malformed(void *arg, const char *path, const char *why)
+/* Each malformed file is logged once per reason, not at every re-read. */
+static void mgmt_report_malformed(void *arg, const char *path,
+				  const char *why)
 {
-	log_msg(LOG_LEVEL_WARN, "definition %s skipped: %s", path, why);
+	struct mgmt_service *svc = arg;
+	struct mgmt_reported *r;
+	char *what;
+
+	if (asprintf(&what, "%s: %s", path, why) < 0)
+		return;
+	for (r = svc->reported; r; r = r->next) {
+		if (!strcmp(r->what, what)) {
+			free(what);
+			return;
+		}
+	}
+	log_msg(LOG_LEVEL_WARN, "definition %s skipped (file left as it is)",
+		what);
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		free(what);
+		return;
+	}
+	r->what = what;
+	r->next = svc->reported;
+	svc->reported = r;
+}
+
+/*
+ * Re-read the definitions: mdevctl (or an editor) may have changed them
+ * since, and a device defined with `mdevctl define` must be one umdevd
+ * knows.  On a read error the definitions in memory stay.
+ */
+static int mgmt_refresh(struct mgmt_service *svc)
+{
+	struct mgmt_def *fresh = NULL;
+	int ret = mgmt_store_load(svc->config_dir, &fresh,
+				  mgmt_report_malformed, svc);
+
+	if (ret < 0 && ret != -ENOENT) {
+		mgmt_def_list_free(fresh);
+		return ret;
+	}
+	mgmt_def_list_free(svc->defs);
+	svc->defs = fresh;
+	return ret;
 }
 
 int mgmt_service_load(struct mgmt_service *svc)
 {
-	int ret = mgmt_store_load(svc->config_dir, &svc->defs,
-				  mgmt_report_malformed, svc);
+	int ret = mgmt_refresh(svc);
 
 	if (ret == -ENOENT) {
 		log_msg(LOG_LEVEL_INFO,
@@ -178,12 +234,15 @@ static int mgmt_unique_def(struct mgmt_service *svc, const char *uuid_in,
 bool mgmt_service_is_defined(struct mgmt_service *svc, const char *uuid,
 			     const char *parent)
 {
+	mgmt_refresh(svc);
 	return mgmt_find_def(svc, uuid, parent) != NULL;
 }
 
 const struct mgmt_def *mgmt_service_next_def(struct mgmt_service *svc,
 					     const struct mgmt_def *prev)
 {
+	if (!prev)
+		mgmt_refresh(svc);
 	return prev ? prev->next : svc->defs;
 }
 
@@ -272,14 +331,14 @@ int mgmt_service_start(struct mgmt_service *svc, const struct mgmt_def *spec,
 	parent = mdev_core_find_parent(svc->core, spec->parent);
 	if (!parent) {
 		mgmt_parent_names(svc->core, names, sizeof(names));
-		return mgmt_fail(err, -ENODEV, "no parent '%s' (parents: %s)",
+		return mgmt_fail(err, -ENODEV, "no such parent '%s' (parents: %s)",
 				 spec->parent, names);
 	}
 	if (!spec->type || !mdev_parent_find_type(parent, spec->type)) {
 		mgmt_type_names(parent, names, sizeof(names));
 		return mgmt_fail(err, -ENOENT,
-				 "parent '%s' has no type '%s' (types: %s)",
-				 spec->parent, spec->type ? spec->type : "",
+				 "no such type '%s' on parent '%s' (types: %s)",
+				 spec->type ? spec->type : "", spec->parent,
 				 names);
 	}
 	if (device_sockets_find(svc->devices, spec->uuid))
@@ -324,6 +383,7 @@ int mgmt_service_start_defined(struct mgmt_service *svc, const char *uuid,
 	struct mgmt_def *def;
 	int ret;
 
+	mgmt_refresh(svc);
 	ret = mgmt_unique_def(svc, uuid, parent, &def, err);
 	if (ret)
 		return ret;
@@ -363,7 +423,8 @@ int mgmt_service_start_parent(struct mgmt_service *svc, const char *parent,
 	int failed = 0;
 
 	if (!mdev_core_find_parent(svc->core, parent))
-		return mgmt_fail(err, -ENODEV, "no parent '%s'", parent);
+		return mgmt_fail(err, -ENODEV, "no such parent '%s'", parent);
+	mgmt_refresh(svc);
 	for (d = svc->defs; d; d = d->next) {
 		if (!d->autostart || strcmp(d->parent, parent))
 			continue;
@@ -509,6 +570,7 @@ int mgmt_service_define(struct mgmt_service *svc, const struct mgmt_def *spec,
 	}
 	if (!parent)
 		return mgmt_fail(err, -EINVAL, "define needs a parent");
+	mgmt_refresh(svc);
 	if (mgmt_find_def(svc, spec->uuid, parent))
 		return mgmt_fail(err, -EEXIST,
 				 "%s is already defined on parent '%s'",
@@ -536,6 +598,7 @@ int mgmt_service_undefine(struct mgmt_service *svc, const char *uuid_in,
 
 	if (mgmt_uuid_normalize(uuid_in, uuid))
 		return mgmt_fail(err, -EINVAL, "not a UUID: '%s'", uuid_in);
+	mgmt_refresh(svc);
 	while (*p) {
 		struct mgmt_def *d = *p;
 
@@ -568,6 +631,7 @@ int mgmt_service_modify(struct mgmt_service *svc, const char *uuid,
 	size_t i;
 	int ret;
 
+	mgmt_refresh(svc);
 	ret = mgmt_unique_def(svc, uuid, parent, &old, err);
 	if (ret)
 		return ret;
