@@ -132,19 +132,24 @@ static json_object *cm_start(struct mgmt_service *svc, json_object *req)
 	reply = cm_spec(req, false, &spec);
 	if (reply)
 		return reply;
-	/* A definition of this UUID (on this parent) wins, as in mdevctl. */
-	if (json_object_object_get_ex(req, "uuid", NULL) && !has_config &&
-	    mgmt_service_is_defined(svc, spec->uuid, spec->parent))
-		ret = mgmt_service_start_defined(svc, spec->uuid, spec->parent,
-						 spec->type, &dev, &err);
-	else if (!spec->parent || !spec->type) {
+	/* Without a type (or config) the UUID names a definition (mdevctl). */
+	if (!spec->type && !has_config &&
+	    !mgmt_service_is_defined(svc, spec->uuid, spec->parent)) {
 		ret = -EINVAL;
-		snprintf(
-			err.msg, sizeof(err.msg),
-			"%s is not defined: give -p PARENT and -t TYPE (or --jsonfile)",
-			spec->uuid);
-	} else
+		snprintf(err.msg, sizeof(err.msg),
+			 "no definition of %s%s%s: define it first, or give -p PARENT and -t TYPE",
+			 spec->uuid, spec->parent ? " on parent " : "",
+			 spec->parent ? spec->parent : "");
+	} else if (!spec->type && !has_config) {
+		ret = mgmt_service_start_defined(svc, spec->uuid, spec->parent,
+						 NULL, &dev, &err);
+	} else if (!spec->parent) {
+		ret = -EINVAL;
+		snprintf(err.msg, sizeof(err.msg),
+			 "a type without a parent: give -p PARENT");
+	} else {
 		ret = mgmt_service_start(svc, spec, &dev, &err);
+	}
 	if (ret) {
 		log_device(LOG_LEVEL_WARN, spec->uuid, "start", "refused: %s",
 			   err.msg);

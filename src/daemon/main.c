@@ -258,6 +258,11 @@ int main(int argc, char **argv)
 			control_path);
 		return 1;
 	}
+	ret = runtime_dir_clean_stale(runtime_dir);
+	if (ret > 0)
+		log_msg(LOG_LEVEL_INFO,
+			"removed %d stale device socket%s left in %s", ret,
+			ret == 1 ? "" : "s", runtime_dir);
 
 	loop = event_loop_new();
 	if (!loop) {

@@ -5,6 +5,8 @@
 #include "runtime_dir.h"
 
 #include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,4 +98,34 @@ bool runtime_dir_uuid_valid(const char *s)
 		}
 	}
 	return true;
+}
+
+int runtime_dir_clean_stale(const char *dir)
+{
+	char name[37];
+	struct dirent *e;
+	struct stat st;
+	int n = 0;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		if (len != 36 + 5 ||
+		    strcmp(e->d_name + 36, ".sock"))
+			continue;
+		memcpy(name, e->d_name, 36);
+		name[36] = '\0';
+		if (!runtime_dir_uuid_valid(name) ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISSOCK(st.st_mode))
+			continue;
+		if (!unlinkat(dirfd(d), e->d_name, 0))
+			n++;
+	}
+	closedir(d);
+	return n;
 }

@@ -49,4 +49,11 @@ int runtime_dir_device_socket(const char *dir, const char *uuid, char *buf,
  */
 bool runtime_dir_uuid_valid(const char *s);
 
+/**
+ * runtime_dir_clean_stale() - unlink every <uuid>.sock socket in @dir: left
+ * by a umdevd that was killed (call only once no other umdevd serves @dir).
+ * Return: how many were removed, or the -errno of opendir.
+ */
+int runtime_dir_clean_stale(const char *dir);
+
 #endif
