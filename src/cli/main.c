@@ -17,11 +17,21 @@ struct cli_verb {
 };
 
 static const struct cli_verb cli_verbs[] = {
-	{ "types", cli_cmd_types, "list parents and the types they offer" },
-	{ "list", cli_cmd_list, "list the devices umdevd serves" },
+	{ "define", cli_cmd_define,
+	  "define a persistent device: -u UUID | -p PARENT [-t TYPE] [-a] [--jsonfile F]" },
+	{ "list", cli_cmd_list,
+	  "list devices: [-d|--defined] [-u UUID] [-p PARENT] [-v] [--dumpjson]" },
+	{ "modify", cli_cmd_modify,
+	  "modify a definition: -u UUID [-p P] [-t T] [-a|-m] [--addattr N --value V|--delattr] [-i N]" },
 	{ "start", cli_cmd_start,
-	  "create a device: [-u UUID] -p PARENT -t TYPE" },
-	{ "stop", cli_cmd_stop, "remove a device: -u UUID" },
+	  "start a device: -u UUID (defined) | -p PARENT -t TYPE|--jsonfile F [-u UUID]" },
+	{ "stop", cli_cmd_stop, "stop a device: -u UUID" },
+	{ "types", cli_cmd_types,
+	  "list the types parents offer: [-p PARENT] [--dumpjson]" },
+	{ "undefine", cli_cmd_undefine,
+	  "delete a definition: -u UUID [-p PARENT]" },
+	{ "start-parent-mdevs", cli_cmd_start_parent,
+	  "start the auto definitions of PARENT" },
 	{ "info", cli_cmd_info,
 	  "show a device's regions, IRQs and config space: -u UUID" },
 	{ "console", cli_cmd_console,
@@ -32,14 +42,17 @@ static void cli_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "Usage: umdevctl [--runtime-dir DIR] COMMAND [OPTION]...\n\n"
-		   "Commands:\n");
-	for (i = 0; i < sizeof(cli_verbs) / sizeof(cli_verbs[0]); i++)
-		fprintf(f, "  %-8s %s\n", cli_verbs[i].name,
-			cli_verbs[i].summary);
 	fprintf(f,
-		"\n'types' and 'list' accept --dumpjson (mdevctl's JSON).\n"
-		"Runtime directory: --runtime-dir, else $UMDEV_RUNTIME_DIR, else\n"
+		"Usage: umdevctl [--runtime-dir DIR] COMMAND [OPTION]...\n"
+		"Manage umdevd's mediated devices; verbs and output as mdevctl 1.2's.\n\n"
+		"Commands:\n");
+	for (i = 0; i < sizeof(cli_verbs) / sizeof(cli_verbs[0]); i++)
+		fprintf(f, "  %-18s %s\n", cli_verbs[i].name,
+			cli_verbs[i].summary);
+	fprintf(f, "  %-18s %s\n  %-18s %s\n", "help", "this text",
+		"-V, --version", "print the version");
+	fprintf(f,
+		"\nRuntime directory: --runtime-dir, else $UMDEV_RUNTIME_DIR, else\n"
 		"/run/umdev as root, else $XDG_RUNTIME_DIR/umdev.\n"
 		"Exit status: 0 ok, 1 refused/failed, 2 usage, 3 umdevd not reachable.\n");
 }
@@ -58,6 +71,10 @@ int main(int argc, char **argv)
 		} else if (!strncmp(argv[i], "--runtime-dir=", 14)) {
 			ctx.runtime_override = argv[i] + 14;
 			i++;
+		} else if (!strcmp(argv[i], "-V") ||
+			   !strcmp(argv[i], "--version")) {
+			printf("umdevctl %s\n", UMDEV_VERSION);
+			return CLI_EXIT_OK;
 		} else if (!strcmp(argv[i], "-h") ||
 			   !strcmp(argv[i], "--help")) {
 			cli_usage(stdout);
@@ -71,6 +88,10 @@ int main(int argc, char **argv)
 	if (i >= argc) {
 		cli_usage(stderr);
 		return CLI_EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "help")) {
+		cli_usage(stdout);
+		return CLI_EXIT_OK;
 	}
 	for (v = 0; v < sizeof(cli_verbs) / sizeof(cli_verbs[0]); v++) {
 		if (!strcmp(argv[i], cli_verbs[v].name)) {

@@ -136,10 +136,11 @@ static json_object *cm_start(struct mgmt_service *svc, json_object *req)
 	if (!spec->type && !has_config &&
 	    !mgmt_service_is_defined(svc, spec->uuid, spec->parent)) {
 		ret = -EINVAL;
-		snprintf(err.msg, sizeof(err.msg),
-			 "no definition of %s%s%s: define it first, or give -p PARENT and -t TYPE",
-			 spec->uuid, spec->parent ? " on parent " : "",
-			 spec->parent ? spec->parent : "");
+		snprintf(
+			err.msg, sizeof(err.msg),
+			"no definition of %s%s%s: define it first, or give -p PARENT and -t TYPE",
+			spec->uuid, spec->parent ? " on parent " : "",
+			spec->parent ? spec->parent : "");
 	} else if (!spec->type && !has_config) {
 		ret = mgmt_service_start_defined(svc, spec->uuid, spec->parent,
 						 NULL, &dev, &err);

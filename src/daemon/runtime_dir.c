@@ -114,8 +114,7 @@ int runtime_dir_clean_stale(const char *dir)
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 
-		if (len != 36 + 5 ||
-		    strcmp(e->d_name + 36, ".sock"))
+		if (len != 36 + 5 || strcmp(e->d_name + 36, ".sock"))
 			continue;
 		memcpy(name, e->d_name, 36);
 		name[36] = '\0';
