@@ -129,6 +129,13 @@ int umdev_client_send(struct umdev_client *c, uint16_t cmd, uint32_t flags,
 int umdev_client_recv_reply(struct umdev_client *c, uint16_t msg_id,
 			    uint16_t cmd, void *reply, size_t reply_len,
 			    uint32_t *reply_error);
+/**
+ * umdev_client_set_poll_us() - wait for each reply by trying to read it for
+ * up to @us microseconds before sleeping in poll() (0, the default: sleep
+ * at once).  Spends CPU to save the wake-up when the server answers fast,
+ * e.g. from another CPU.  Added in UMDEV_1.1.
+ */
+void umdev_client_set_poll_us(struct umdev_client *c, unsigned int us);
 /** umdev_client_max_data_xfer() - the negotiated max_data_xfer_size. */
 uint32_t umdev_client_max_data_xfer(const struct umdev_client *c);
 

@@ -131,7 +131,7 @@ int cli_cmd_info(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"Usage: umdevctl info -u UUID [--runtime-dir DIR]\n");
+				"Usage: umdevctl info -u|--uuid UUID [--runtime-dir DIR]\n");
 			return ch == 'h' ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 		}
 	}

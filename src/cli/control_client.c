@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <umdev/client.h>
+#include <umdev/mdev_host.h>
 #include "cli.h"
 #include "fd_io.h"
 #include "runtime_dir.h"
@@ -47,7 +48,7 @@ int cli_device_socket(struct cli_ctx *ctx, const char *uuid, char *buf,
 {
 	int ret;
 
-	if (!runtime_dir_uuid_valid(uuid)) {
+	if (!mdev_uuid_valid(uuid)) {
 		cli_error("not a UUID: '%s'", uuid);
 		return CLI_EXIT_USAGE;
 	}

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * umdevctl - manage umdevd's mediated devices, with verbs modelled on
- * mdevctl's: types, list, start, stop; and, as a vfio-user client of a
- * device, info and console.
+ * umdevctl - manage umdevd's mediated devices with mdevctl 1.2's verbs
+ * (types, list, start, stop, define, undefine, modify, start-parent-mdevs)
+ * and umdev's own: info and, as a vfio-user client of a device, console.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "umdev_version.h"
 
 struct cli_verb {
 	const char *name;
@@ -17,19 +18,19 @@ struct cli_verb {
 };
 
 static const struct cli_verb cli_verbs[] = {
-	{ "define", cli_cmd_define,
-	  "define a persistent device: -u UUID | -p PARENT [-t TYPE] [-a] [--jsonfile F]" },
+	{ "types", cli_cmd_types,
+	  "list parents and the types they offer: [-p PARENT] [--dumpjson]" },
 	{ "list", cli_cmd_list,
 	  "list devices: [-d|--defined] [-u UUID] [-p PARENT] [-v] [--dumpjson]" },
-	{ "modify", cli_cmd_modify,
-	  "modify a definition: -u UUID [-p P] [-t T] [-a|-m] [--addattr N --value V|--delattr] [-i N]" },
 	{ "start", cli_cmd_start,
-	  "start a device: -u UUID (defined) | -p PARENT -t TYPE|--jsonfile F [-u UUID]" },
-	{ "stop", cli_cmd_stop, "stop a device: -u UUID" },
-	{ "types", cli_cmd_types,
-	  "list the types parents offer: [-p PARENT] [--dumpjson]" },
+	  "start a device: -u UUID (defined), or [-u UUID] -p PARENT -t TYPE|--jsonfile FILE" },
+	{ "stop", cli_cmd_stop, "remove a device: -u UUID" },
+	{ "define", cli_cmd_define,
+	  "define a persistent device: [-u UUID] [-p PARENT] [-t TYPE] [-a] [--jsonfile FILE]" },
 	{ "undefine", cli_cmd_undefine,
 	  "delete a definition: -u UUID [-p PARENT]" },
+	{ "modify", cli_cmd_modify,
+	  "change a definition: -u UUID [-p PARENT] [-t TYPE] [-a|-m] [--addattr NAME --value V|--delattr] [-i N]" },
 	{ "start-parent-mdevs", cli_cmd_start_parent,
 	  "start the auto definitions of PARENT" },
 	{ "info", cli_cmd_info,
@@ -42,19 +43,19 @@ static void cli_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f,
-		"Usage: umdevctl [--runtime-dir DIR] COMMAND [OPTION]...\n"
-		"Manage umdevd's mediated devices; verbs and output as mdevctl 1.2's.\n\n"
-		"Commands:\n");
+	fprintf(f, "Usage: umdevctl [--runtime-dir DIR] COMMAND [OPTION]...\n"
+		   "       umdevctl -h|--help | -V|--version\n\n"
+		   "Commands (each takes -h, --help):\n");
 	for (i = 0; i < sizeof(cli_verbs) / sizeof(cli_verbs[0]); i++)
 		fprintf(f, "  %-18s %s\n", cli_verbs[i].name,
 			cli_verbs[i].summary);
-	fprintf(f, "  %-18s %s\n  %-18s %s\n", "help", "this text",
-		"-V, --version", "print the version");
 	fprintf(f,
-		"\nRuntime directory: --runtime-dir, else $UMDEV_RUNTIME_DIR, else\n"
+		"  %-18s %s\n"
+		"\nVerbs, options and output are mdevctl 1.2's (docs/umdevctl.md).\n"
+		"Runtime directory: --runtime-dir, else $UMDEV_RUNTIME_DIR, else\n"
 		"/run/umdev as root, else $XDG_RUNTIME_DIR/umdev.\n"
-		"Exit status: 0 ok, 1 refused/failed, 2 usage, 3 umdevd not reachable.\n");
+		"Exit status: 0 ok, 1 refused/failed, 2 usage, 3 umdevd not reachable.\n",
+		"help", "this text");
 }
 
 int main(int argc, char **argv)
@@ -71,13 +72,13 @@ int main(int argc, char **argv)
 		} else if (!strncmp(argv[i], "--runtime-dir=", 14)) {
 			ctx.runtime_override = argv[i] + 14;
 			i++;
-		} else if (!strcmp(argv[i], "-V") ||
-			   !strcmp(argv[i], "--version")) {
-			printf("umdevctl %s\n", UMDEV_VERSION);
-			return CLI_EXIT_OK;
 		} else if (!strcmp(argv[i], "-h") ||
 			   !strcmp(argv[i], "--help")) {
 			cli_usage(stdout);
+			return CLI_EXIT_OK;
+		} else if (!strcmp(argv[i], "-V") ||
+			   !strcmp(argv[i], "--version")) {
+			printf("umdevctl %s\n", UMDEV_VERSION);
 			return CLI_EXIT_OK;
 		} else {
 			cli_error("unknown option '%s'", argv[i]);

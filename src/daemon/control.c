@@ -309,6 +309,7 @@ struct control_server *control_server_new(const struct control_config *cfg)
 	cs->loop = cfg->loop;
 	cs->ops.core = cfg->core;
 	cs->ops.devices = cfg->devices;
+	cs->ops.loader = cfg->loader;
 	cs->ops.mgmt = cfg->mgmt;
 	cs->fd = control_listen(cs->path);
 	if (cs->fd < 0) {

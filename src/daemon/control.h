@@ -6,7 +6,7 @@
 #ifndef UMDEV_DAEMON_CONTROL_H
 #define UMDEV_DAEMON_CONTROL_H
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 #include "device_sockets.h"
 #include "event_loop.h"
 
@@ -16,12 +16,14 @@ struct mgmt_service;
 #define CONTROL_MAX_LINE 65536
 
 struct control_server;
+struct driver_loader;
 
 struct control_config {
 	const char *socket_path; /* <runtime>/control.sock, created 0600 */
 	struct event_loop *loop;
 	struct mdev_core *core;
 	struct device_sockets *devices;
+	struct driver_loader *loader; /* may be NULL */
 	struct mgmt_service *mgmt; /* may be NULL */
 };
 

@@ -344,29 +344,21 @@ static json_object *cm_start_parent(struct mgmt_service *svc, json_object *req)
 	return reply;
 }
 
-bool control_mgmt_handle(const struct control_ops_ctx *ctx,
-			 struct control_conn *conn, const char *op,
-			 json_object *req, json_object **reply)
-{
-	struct mgmt_service *svc = ctx->mgmt;
+#define CONTROL_MGMT_DEFINE(name, call)                                    \
+	CONTROL_MGMT_OP(name)                                              \
+	{                                                                  \
+		struct mgmt_service *svc = ctx->mgmt;                      \
+                                                                           \
+		if (!svc)                                                  \
+			return control_ops_error(ENOSYS,                   \
+						 "no management service"); \
+		return call;                                               \
+	}
 
-	if (!svc)
-		return false;
-	if (!strcmp(op, "start"))
-		*reply = cm_start(svc, req);
-	else if (!strcmp(op, "stop"))
-		*reply = cm_stop(svc, conn, req);
-	else if (!strcmp(op, "define"))
-		*reply = cm_define(svc, req);
-	else if (!strcmp(op, "undefine"))
-		*reply = cm_undefine(svc, req);
-	else if (!strcmp(op, "modify"))
-		*reply = cm_modify(svc, req);
-	else if (!strcmp(op, "defined"))
-		*reply = cm_defined(svc);
-	else if (!strcmp(op, "start-parent"))
-		*reply = cm_start_parent(svc, req);
-	else
-		return false;
-	return true;
-}
+CONTROL_MGMT_DEFINE(start, cm_start(svc, req))
+CONTROL_MGMT_DEFINE(stop, cm_stop(svc, conn, req))
+CONTROL_MGMT_DEFINE(define, cm_define(svc, req))
+CONTROL_MGMT_DEFINE(undefine, cm_undefine(svc, req))
+CONTROL_MGMT_DEFINE(modify, cm_modify(svc, req))
+CONTROL_MGMT_DEFINE(defined, cm_defined(svc))
+CONTROL_MGMT_DEFINE(start_parent, cm_start_parent(svc, req))

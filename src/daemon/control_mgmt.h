@@ -13,13 +13,21 @@
 
 #include "control_ops.h"
 
-/**
- * control_mgmt_handle() - answer @req if @op is a management request.
- * Return: true if handled (*@reply is the reply, or NULL when deferred as
- * control_ops_handle() defers), false if @op is not one of ours.
+/*
+ * Entries of control_ops' table: @uuid is the request's valid "uuid" (or
+ * NULL); the reply to send, or NULL when deferred (a stop waiting for a
+ * client).  Without a management service: ENOSYS.
  */
-bool control_mgmt_handle(const struct control_ops_ctx *ctx,
-			 struct control_conn *conn, const char *op,
-			 json_object *req, json_object **reply);
+#define CONTROL_MGMT_OP(name)                                               \
+	json_object *control_mgmt_##name(const struct control_ops_ctx *ctx, \
+					 struct control_conn *conn,         \
+					 json_object *req, const char *uuid)
+CONTROL_MGMT_OP(start);
+CONTROL_MGMT_OP(stop);
+CONTROL_MGMT_OP(define);
+CONTROL_MGMT_OP(undefine);
+CONTROL_MGMT_OP(modify);
+CONTROL_MGMT_OP(defined);
+CONTROL_MGMT_OP(start_parent);
 
 #endif

@@ -9,14 +9,14 @@
 
 #include <stdbool.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 #include "event_loop.h"
 #include "vfio-user/server.h"
 
 struct device_sockets;
 struct device_removal;
 
-/* One device the daemon serves. */
+/* One device the daemon serves: the host data of its mdev. */
 struct daemon_device {
 	char uuid[MDEV_UUID_STRLEN + 1]; /* lowercase */
 	char socket_path[108];
@@ -24,7 +24,6 @@ struct daemon_device {
 	struct vu_server *server;
 	struct device_removal *removal; /* non-NULL while being removed */
 	struct device_sockets *owner;
-	struct daemon_device *prev, *next; /* creation order */
 };
 
 struct device_sockets_config {

@@ -38,7 +38,7 @@ struct loaded_driver {
 	char *name;
 	char *path; /* NULL when built in */
 	void *handle; /* dlopen handle, NULL when built in */
-	const struct umdev_driver_entry *entry;
+	struct umdev_driver_entry entry; /* umdev_driver_entry_copy() */
 	void *priv;
 	char **parents;
 	unsigned int nr_parents;
@@ -50,18 +50,6 @@ struct driver_loader {
 	struct driver_loader_config cfg;
 	struct loaded_driver *head, *tail;
 };
-
-static struct driver_loader *driver_loader_the;
-
-void driver_loader_set_current(struct driver_loader *loader)
-{
-	driver_loader_the = loader;
-}
-
-struct driver_loader *driver_loader_current(void)
-{
-	return driver_loader_the;
-}
 
 static void driver_loader_log(struct driver_loader *loader, bool error,
 			      const char *fmt, ...)
@@ -246,21 +234,24 @@ static void loaded_driver_free(struct loaded_driver *drv)
  * file, or "built-in").  On success the driver takes @handle.
  */
 static int driver_loader_enter(struct driver_loader *loader,
-			       const struct umdev_driver_entry *entry,
+			       const struct umdev_driver_entry *given,
 			       const char *what, const char *path, void *handle,
 			       char *err, size_t errlen)
 {
 	struct mdev_core *core = loader->cfg.core;
+	struct umdev_driver_entry copy;
+	const struct umdev_driver_entry *entry = &copy;
 	struct mdev_parent **before = NULL;
 	struct loaded_driver *drv;
 	unsigned int nr_before = 0;
 	int ret;
 
-	if (umdev_driver_abi_check(entry))
+	/* From here on only the copy is read (docs/driver-abi.md). */
+	if (umdev_driver_entry_copy(given, &copy))
 		return driver_loader_refuse(
 			loader, -EPROTONOSUPPORT, err, errlen,
 			"driver %s: refused: built for driver ABI %u.%u, umdevd has %u.%u (the major must match)",
-			what, entry->abi_major, entry->abi_minor,
+			what, given->abi_major, given->abi_minor,
 			UMDEV_DRIVER_ABI_MAJOR, UMDEV_DRIVER_ABI_MINOR);
 	if (!driver_loader_name_valid(entry->name) || !entry->init)
 		return driver_loader_refuse(
@@ -280,7 +271,7 @@ static int driver_loader_enter(struct driver_loader *loader,
 		return driver_loader_refuse(loader, -ENOMEM, err, errlen,
 					    "driver %s: out of memory", what);
 	drv->loader = loader;
-	drv->entry = entry;
+	drv->entry = copy;
 	drv->handle = handle;
 	drv->name = strdup(entry->name);
 	drv->path = path ? strdup(path) : NULL;
@@ -458,8 +449,8 @@ static void driver_loader_finish(struct loaded_driver *drv)
 {
 	struct driver_loader *loader = drv->loader;
 
-	if (drv->entry->exit)
-		drv->entry->exit(loader->cfg.core, drv->priv);
+	if (drv->entry.exit)
+		drv->entry.exit(loader->cfg.core, drv->priv);
 	driver_loader_drop_parents(drv);
 	if (drv->prev)
 		drv->prev->next = drv->next;
@@ -678,8 +669,6 @@ void driver_loader_free(struct driver_loader *loader)
 
 	if (!loader)
 		return;
-	if (driver_loader_the == loader)
-		driver_loader_the = NULL;
 	/* Last loaded goes first: it may rely on earlier ones' parents. */
 	while ((drv = loader->tail)) {
 		if (drv->unload) {
@@ -714,8 +703,8 @@ const char *loaded_driver_path(const struct loaded_driver *drv)
 void loaded_driver_abi(const struct loaded_driver *drv, unsigned int *major,
 		       unsigned int *minor)
 {
-	*major = drv->entry->abi_major;
-	*minor = drv->entry->abi_minor;
+	*major = drv->entry.abi_major;
+	*minor = drv->entry.abi_minor;
 }
 
 unsigned int loaded_driver_nr_parents(const struct loaded_driver *drv)

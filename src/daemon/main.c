@@ -18,6 +18,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "control.h"
 #include "device_sockets.h"
 #include "driver_loader.h"
@@ -28,8 +30,11 @@
 #include "management/service.h"
 #include "runtime_dir.h"
 #include "sysfs_fuse.h"
+#include "umdev_version.h"
 
 #define UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS 2000
+/* A poll window past a second is a mistake, not a tuning. */
+#define UMDEVD_MAX_POLL_US 1000000
 #ifndef UMDEV_DRIVER_DIR
 #define UMDEV_DRIVER_DIR "/usr/local/lib/umdev/drivers"
 #endif
@@ -40,7 +45,11 @@ struct umdevd_options {
 	const char *config_dir;
 	const char *sysfs_dir;
 	unsigned int remove_timeout_ms;
+	unsigned int poll_us;
 	enum log_level log_level;
+	/* --driver-opt DRIVER.KEY=VALUE, as given (checked in main). */
+	char **driver_opts;
+	unsigned int nr_driver_opts;
 };
 
 struct umdevd_signals {
@@ -64,6 +73,12 @@ static void umdevd_usage(FILE *f)
 		"                           for mdevctl and libvirt\n"
 		"  --remove-timeout-ms N    how long a stop waits for an attached client\n"
 		"                           to let go before forcing it off (default %d)\n"
+		"  --driver-opt DRIVER.KEY=VALUE\n"
+		"                           give a driver an option, e.g. mtty.ports=20000\n"
+		"                           (repeatable; refused if no driver takes it)\n"
+		"  --poll-us N              busy-poll up to N microseconds for the next\n"
+		"                           message before sleeping; adapts to the traffic\n"
+		"                           (default 0: never poll)\n"
 		"  -v, --verbose            also log debug lines\n"
 		"  -q, --quiet              log only warnings and errors\n"
 		"  -h, --help               this text\n"
@@ -79,6 +94,8 @@ static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
 		{ "driver-dir", required_argument, NULL, 'D' },
 		{ "config-dir", required_argument, NULL, 'C' },
 		{ "sysfs", required_argument, NULL, 'S' },
+		{ "driver-opt", required_argument, NULL, 'O' },
+		{ "poll-us", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -117,6 +134,29 @@ static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
 			}
 			opt->remove_timeout_ms = (unsigned int)val;
 			break;
+		case 'P':
+			errno = 0;
+			val = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || *optarg == '-' ||
+			    val > UMDEVD_MAX_POLL_US) {
+				fprintf(stderr,
+					"umdevd: --poll-us: not a number of microseconds from 0 to %d: %s\n",
+					UMDEVD_MAX_POLL_US, optarg);
+				return -EINVAL;
+			}
+			opt->poll_us = (unsigned int)val;
+			break;
+		case 'O': {
+			char **opts = realloc(opt->driver_opts,
+					      (opt->nr_driver_opts + 1) *
+						      sizeof(*opts));
+
+			if (!opts)
+				return -ENOMEM;
+			opt->driver_opts = opts;
+			opts[opt->nr_driver_opts++] = optarg;
+			break;
+		}
 		case 'v':
 			opt->log_level = LOG_LEVEL_DEBUG;
 			break;
@@ -160,6 +200,24 @@ static bool umdevd_socket_in_use(const char *path)
 	return in_use;
 }
 
+/*
+ * Readiness, announced once, in this one place: whatever main() sets up
+ * before calling it (sockets listening, drivers loaded, devices started) is
+ * done.  "umdevd: ready" on stdout for scripts and tests; READY=1 for
+ * systemd's Type=notify (sd_notify does nothing without $NOTIFY_SOCKET).
+ */
+static void umdevd_announce_ready(const char *control_path)
+{
+	int ret;
+
+	printf("umdevd: ready\n");
+	fflush(stdout);
+	ret = sd_notifyf(0, "READY=1\nSTATUS=serving %s", control_path);
+	if (ret < 0)
+		log_msg(LOG_LEVEL_WARN, "sd_notify READY=1: %s",
+			strerror(-ret));
+}
+
 static void umdevd_signal(void *arg, uint32_t revents)
 {
 	struct umdevd_signals *sig = arg;
@@ -169,6 +227,7 @@ static void umdevd_signal(void *arg, uint32_t revents)
 		return;
 	log_msg(LOG_LEVEL_INFO, "%s received: shutting down",
 		strsignal((int)si.ssi_signo));
+	sd_notify(0, "STOPPING=1");
 	event_loop_stop(sig->loop);
 }
 
@@ -189,6 +248,57 @@ static int umdevd_signals_init(struct umdevd_signals *sig,
 	if (sig->fd < 0)
 		return -errno;
 	return event_loop_watch(loop, sig->fd, EPOLLIN, umdevd_signal, sig);
+}
+
+/*
+ * Hand each --driver-opt DRIVER.KEY=VALUE to the core, for the drivers'
+ * init.  0, or -EINVAL after a message naming the bad one.
+ */
+static int umdevd_set_driver_options(struct mdev_core *core,
+				     const struct umdevd_options *opt)
+{
+	char driver[UMDEV_DRIVER_NAME_MAX + 2], *key, *value;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < opt->nr_driver_opts; i++) {
+		const char *spec = opt->driver_opts[i];
+		size_t len = strlen(spec);
+
+		ret = -EINVAL;
+		if (len < sizeof(driver)) {
+			memcpy(driver, spec, len + 1);
+			key = strchr(driver, '.');
+			value = strchr(driver, '=');
+			if (key && value && key < value) {
+				*key++ = '\0';
+				*value++ = '\0';
+				ret = mdev_core_set_driver_option(core, driver,
+								  key, value);
+			}
+		} else {
+			ret = -ENAMETOOLONG;
+		}
+		if (ret) {
+			log_msg(LOG_LEVEL_ERROR, "--driver-opt %s: %s", spec,
+				ret == -EEXIST ? "given twice" :
+				ret == -ENOMEM ? strerror(ENOMEM) :
+						 "expected DRIVER.KEY=VALUE");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Every option must have been taken by a driver; else name the first. */
+static int umdevd_check_driver_options(struct mdev_core *core)
+{
+	char why[512];
+
+	if (!mdev_core_check_driver_options(core, why, sizeof(why)))
+		return 0;
+	log_msg(LOG_LEVEL_ERROR, "--driver-opt %s", why);
+	return -EINVAL;
 }
 
 /* The loader removes a driver's devices as "stop" does. */
@@ -269,6 +379,7 @@ int main(int argc, char **argv)
 		log_msg(LOG_LEVEL_ERROR, "epoll: %s", strerror(errno));
 		goto out;
 	}
+	event_loop_set_poll_us(loop, opt.poll_us);
 	ret = umdevd_signals_init(&sig, loop);
 	if (ret) {
 		log_msg(LOG_LEVEL_ERROR, "signals: %s", strerror(-ret));
@@ -279,6 +390,8 @@ int main(int argc, char **argv)
 		log_msg(LOG_LEVEL_ERROR, "mdev core: %s", strerror(errno));
 		goto out;
 	}
+	if (umdevd_set_driver_options(core, &opt))
+		goto out;
 	dcfg.core = core;
 	dcfg.loop = loop;
 	dcfg.runtime_dir = runtime_dir;
@@ -298,13 +411,17 @@ int main(int argc, char **argv)
 		log_msg(LOG_LEVEL_ERROR, "drivers: %s", strerror(errno));
 		goto out;
 	}
-	driver_loader_set_current(drivers);
 	/* The built-in mtty enters through the same ABI as loaded drivers. */
 	ret = driver_loader_add_builtin(drivers, &mtty_builtin_entry, NULL, 0);
-	if (ret)
+	if (ret) {
+		umdevd_check_driver_options(core);
 		goto out;
+	}
 	/* A refused driver is logged; the daemon serves the others. */
 	driver_loader_load_dir(drivers, opt.driver_dir);
+	/* ...but a daemon started with options nobody took is a mistake. */
+	if (umdevd_check_driver_options(core))
+		goto out;
 	ret = mgmt_store_resolve(opt.config_dir, config_dir,
 				 sizeof(config_dir));
 	if (ret) {
@@ -339,6 +456,7 @@ int main(int argc, char **argv)
 	ccfg.loop = loop;
 	ccfg.core = core;
 	ccfg.devices = devices;
+	ccfg.loader = drivers;
 	ccfg.mgmt = mgmt;
 	control = control_server_new(&ccfg);
 	if (!control) {
@@ -351,8 +469,7 @@ int main(int argc, char **argv)
 		(int)getpid());
 	/* Every registered parent's auto definitions, once. */
 	mgmt_service_parents_changed(mgmt);
-	printf("umdevd: ready\n");
-	fflush(stdout);
+	umdevd_announce_ready(control_path);
 
 	ret = event_loop_run(loop);
 	if (ret)
@@ -374,6 +491,7 @@ out:
 		close(sig.fd);
 	}
 	event_loop_free(loop);
+	free(opt.driver_opts);
 	if (!status)
 		log_msg(LOG_LEVEL_INFO, "stopped");
 	return status;

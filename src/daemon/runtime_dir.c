@@ -4,7 +4,6 @@
  */
 #include "runtime_dir.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <errno.h>
@@ -14,6 +13,8 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include <umdev/mdev_host.h>
 
 static int runtime_dir_copy(char *buf, size_t len, const char *a, const char *b)
 {
@@ -77,27 +78,10 @@ int runtime_dir_device_socket(const char *dir, const char *uuid, char *buf,
 {
 	char name[64];
 
-	if (!runtime_dir_uuid_valid(uuid))
+	if (!mdev_uuid_valid(uuid))
 		return -EINVAL;
 	snprintf(name, sizeof(name), "%s.sock", uuid);
 	return runtime_dir_socket_path(dir, name, buf, len);
-}
-
-bool runtime_dir_uuid_valid(const char *s)
-{
-	size_t i;
-
-	if (!s || strlen(s) != 36)
-		return false;
-	for (i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return false;
-		} else if (!isxdigit((unsigned char)s[i])) {
-			return false;
-		}
-	}
-	return true;
 }
 
 int runtime_dir_clean_stale(const char *dir)
@@ -118,7 +102,7 @@ int runtime_dir_clean_stale(const char *dir)
 			continue;
 		memcpy(name, e->d_name, 36);
 		name[36] = '\0';
-		if (!runtime_dir_uuid_valid(name) ||
+		if (!mdev_uuid_valid(name) ||
 		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
 		    !S_ISSOCK(st.st_mode))
 			continue;

@@ -6,7 +6,6 @@
 #ifndef UMDEV_DAEMON_RUNTIME_DIR_H
 #define UMDEV_DAEMON_RUNTIME_DIR_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #define RUNTIME_DIR_CONTROL_SOCKET "control.sock"
@@ -38,16 +37,11 @@ int runtime_dir_socket_path(const char *dir, const char *name, char *buf,
 
 /**
  * runtime_dir_device_socket() - "<dir>/<uuid>.sock".
- * Return: as runtime_dir_socket_path().
+ * Return: as runtime_dir_socket_path(); -EINVAL if @uuid is not a UUID
+ * (mdev_uuid_valid()).
  */
 int runtime_dir_device_socket(const char *dir, const char *uuid, char *buf,
 			      size_t len);
-
-/**
- * runtime_dir_uuid_valid() - true if @s is exactly a 36-character UUID
- * string (8-4-4-4-12 hex digits), so that it is safe as a file name.
- */
-bool runtime_dir_uuid_valid(const char *s);
 
 /**
  * runtime_dir_clean_stale() - unlink every <uuid>.sock socket in @dir: left

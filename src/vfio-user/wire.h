@@ -13,7 +13,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Commands (header "command" field). */
+/*
+ * Commands (header "command" field) that umdev sends or serves.  The spec
+ * has more (DMA_READ/DMA_WRITE 11-12, MIG_DATA_READ/WRITE 17-18): each gets
+ * its constant with its implementation; until then it is refused with
+ * ENOTSUP, like any unknown command.
+ */
 enum vu_command {
 	VU_CMD_VERSION = 1,
 	VU_CMD_DMA_MAP = 2,
@@ -25,13 +30,9 @@ enum vu_command {
 	VU_CMD_DEVICE_SET_IRQS = 8,
 	VU_CMD_REGION_READ = 9,
 	VU_CMD_REGION_WRITE = 10,
-	VU_CMD_DMA_READ = 11,
-	VU_CMD_DMA_WRITE = 12,
 	VU_CMD_DEVICE_RESET = 13,
 	VU_CMD_REGION_WRITE_MULTI = 15,
 	VU_CMD_DEVICE_FEATURE = 16,
-	VU_CMD_MIG_DATA_READ = 17,
-	VU_CMD_MIG_DATA_WRITE = 18,
 };
 
 /* Header flags. */
