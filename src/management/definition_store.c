@@ -160,8 +160,15 @@ static void mgmt_store_load_parent(const char *dir, int topfd,
 		return; /* a plain file beside the parents: not ours */
 	}
 	while ((e = readdir(d))) {
+		/* ".<uuid>.tmp": ours, from a write a crash interrupted. */
+		if (e->d_name[0] == '.' &&
+		    strlen(e->d_name) == MDEV_UUID_STRLEN + 5 &&
+		    !strcmp(e->d_name + MDEV_UUID_STRLEN + 1, ".tmp")) {
+			unlinkat(dirfd(d), e->d_name, 0);
+			continue;
+		}
 		if (mgmt_uuid_normalize(e->d_name, lower))
-			continue; /* temporary files, editor backups, ... */
+			continue; /* editor backups, ... */
 		def = mgmt_store_load_file(dirfd(d), parent, e->d_name, why,
 					   sizeof(why));
 		if (!def) {

@@ -126,8 +126,8 @@ static void mgmt_report_malformed(void *arg, const char *path,
 			return;
 		}
 	}
-	log_msg(LOG_LEVEL_WARN, "definition %s skipped (file left as it is)",
-		what);
+	log_msg(LOG_LEVEL_WARN,
+		"definition %s skipped: %s (file left as it is)", path, why);
 	r = calloc(1, sizeof(*r));
 	if (!r) {
 		free(what);
