@@ -28,6 +28,7 @@ struct e2e_daemon {
 	pid_t pid;
 	char tmp_dir[64]; /* mkdtemp; holds run/ and umdevd.log */
 	char runtime_dir[128];
+	char config_dir[128]; /* --config-dir, unless extra_args give one */
 	char log_path[256];
 	char control_path[256];
 };
