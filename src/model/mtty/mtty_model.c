@@ -184,7 +184,7 @@ void mtty_model_reset(struct mtty_model *m)
 	for (port = 0; port < m->nr_ports; port++) {
 		if (m->uart[port].timer_running)
 			m->ops->set_timer(m->opaque, port, 0);
-		uart16550_reset(&m->uart[port]);
+		uart16550_reset_keep_line(&m->uart[port]);
 		m->last_iir[port] = UART_IIR_NO_INT;
 	}
 	m->intx_masked = false;
@@ -242,6 +242,50 @@ void mtty_model_timer_expired(struct mtty_model *m, unsigned int port)
 		return;
 	}
 	uart16550_timer_expired(uart);
+	mtty_update(m);
+}
+
+int mtty_model_set_line(struct mtty_model *m, unsigned int port,
+			const struct uart16550_line *line)
+{
+	if (port >= m->nr_ports || (line && !line->transmit))
+		return -EINVAL;
+	uart16550_set_line(&m->uart[port], line);
+	mtty_update(m);
+	return 0;
+}
+
+unsigned int mtty_model_rx_room(const struct mtty_model *m, unsigned int port)
+{
+	return port < m->nr_ports ? uart16550_rx_room(&m->uart[port]) : 0;
+}
+
+size_t mtty_model_receive(struct mtty_model *m, unsigned int port,
+			  const void *buf, size_t len)
+{
+	size_t took;
+
+	if (port >= m->nr_ports)
+		return 0;
+	took = uart16550_receive(&m->uart[port], buf, len);
+	if (took)
+		mtty_update(m);
+	return took;
+}
+
+void mtty_model_tx_resume(struct mtty_model *m, unsigned int port)
+{
+	if (port >= m->nr_ports)
+		return;
+	uart16550_tx_resume(&m->uart[port]);
+	mtty_update(m);
+}
+
+void mtty_model_set_carrier(struct mtty_model *m, unsigned int port, bool up)
+{
+	if (port >= m->nr_ports)
+		return;
+	uart16550_set_carrier(&m->uart[port], up);
 	mtty_update(m);
 }
 
@@ -359,7 +403,11 @@ static void mtty_mig_save_port(struct mtty_mig_cursor *c,
 	put_u8(c, u->lcr);
 	put_u8(c, u->mcr);
 	put_u8(c, u->lsr);
-	put_u8(c, u->msr);
+	/* A line's modem lines are the destination's own (its carrier): the
+	 * stream carries the delta bits with the lines as loopback has them. */
+	put_u8(c, u->line ? (u->msr & UART_MSR_DELTAS) | MTTY_MIG_MSR_FIXED |
+				    UART_MSR_CTS :
+			    u->msr);
 	put_u8(c, u->scr);
 	put_le16(c, u->divisor);
 	put_u8(c, u->fifo_count);
@@ -419,7 +467,7 @@ static const char *mtty_mig_load_port(struct mtty_mig_cursor *c,
 	uint8_t flags;
 	unsigned int i;
 
-	uart16550_reset(u);
+	uart16550_reset_keep_line(u);
 	u->ier = get_u8(c);
 	u->fcr = get_u8(c);
 	u->lcr = get_u8(c);
@@ -454,6 +502,9 @@ static const char *mtty_mig_load_port(struct mtty_mig_cursor *c,
 		return "invalid interrupt cause";
 	u->thre_pending = flags & MTTY_MIG_PORT_THRE_PENDING;
 	u->timeout_pending = flags & MTTY_MIG_PORT_TIMEOUT_PENDING;
+	if (u->line)
+		u->msr = (u->msr & UART_MSR_DELTAS) |
+			 (u->carrier ? MTTY_MIG_MSR_FIXED | UART_MSR_CTS : 0);
 	return NULL;
 }
 

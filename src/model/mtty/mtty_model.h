@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * mtty_model - the whole mtty device: PCI config space, one 16550A per port,
+ * mtty_model - the whole mtty device: PCI config space, one 16550A per port
+ * (looping back, or on a line the host injects: mtty_model_set_line()),
  * the device's interrupt logic (INTx with automask, MSI) and the migration
  * stream.  Freestanding (see model_base.h): the host gives it callbacks to
  * raise the interrupt and to run one timer per port; the model never knows
@@ -116,6 +117,37 @@ void mtty_model_intx_unmask(struct mtty_model *m);
  * ignored, as is an out-of-range @port.
  */
 void mtty_model_timer_expired(struct mtty_model *m, unsigned int port);
+
+/*
+ * Ports with a line (a pty, a socket: the userspace driver's backends).
+ * Without one a port loops back, as the kernel sample's; the kernel module
+ * never sets one.  Every call below updates interrupts and timers.
+ */
+/**
+ * mtty_model_set_line() - connect port @port to @line (NULL: loopback); the
+ * line must stay valid until replaced.  The TX FIFO is emptied and the
+ * port starts without carrier (see uart16550_set_line()).
+ * Return: 0; -EINVAL for a bad @port or a line without transmit.
+ */
+int mtty_model_set_line(struct mtty_model *m, unsigned int port,
+			const struct uart16550_line *line);
+
+/** mtty_model_rx_room() - bytes port @port's RX FIFO can take (0: none). */
+unsigned int mtty_model_rx_room(const struct mtty_model *m, unsigned int port);
+
+/**
+ * mtty_model_receive() - offer @len bytes from the line to port @port.
+ * Return: bytes taken (at most mtty_model_rx_room()); when fewer than
+ * @len, the line's rx_room is called once the guest has made room.
+ */
+size_t mtty_model_receive(struct mtty_model *m, unsigned int port,
+			  const void *buf, size_t len);
+
+/** mtty_model_tx_resume() - port @port's line can take bytes again. */
+void mtty_model_tx_resume(struct mtty_model *m, unsigned int port);
+
+/** mtty_model_set_carrier() - port @port's far end connected or left. */
+void mtty_model_set_carrier(struct mtty_model *m, unsigned int port, bool up);
 
 /**
  * mtty_model_migration_size() - exact size of the stream mtty_model_save()

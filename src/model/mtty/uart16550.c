@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * uart16550 - a 16550A UART whose transmitter loops back into its receiver.
+ * uart16550 - a 16550A UART, looping back or talking to a line.
  *
- * The RX FIFO doubles as the TX FIFO (a byte written to THR is the next
- * byte RBR returns), as in the kernel's mtty sample.  Interrupt causes are
+ * Loopback: the RX FIFO doubles as the TX FIFO (a byte written to THR is
+ * the next byte RBR returns), as in the kernel's mtty sample.  With a line,
+ * THR writes go to a separate TX FIFO that the line drains (at once, as
+ * fast as it takes bytes) and the line's bytes fill the RX FIFO.  Interrupt causes are
  * never "raised" here: uart16550_iir() derives the one pending cause from
  * state, and the owner compares it between accesses.
  */
@@ -16,6 +18,8 @@
 	(UART_FCR_ENABLE_FIFO | UART_FCR_DMA_SELECT | UART_FCR_TRIGGER_MASK)
 /* The modem lines the device presents: DSR and DCD are always asserted. */
 #define UART_MSR_STATIC (UART_MSR_DSR | UART_MSR_DCD)
+/* The modem lines a line's carrier drives. */
+#define UART_MSR_CARRIER (UART_MSR_CTS | UART_MSR_DSR | UART_MSR_DCD)
 
 static bool uart_dlab(const struct uart16550 *uart)
 {
@@ -48,41 +52,90 @@ unsigned int uart16550_trigger_level(const struct uart16550 *uart)
 	}
 }
 
+/* Is the transmitter empty (THRE, TEMT)?  Loopback shares the RX FIFO. */
+static bool uart_tx_empty(const struct uart16550 *uart)
+{
+	return uart->line ? !uart->tx_count : !uart->fifo_count;
+}
+
 /*
  * CTS follows the kernel sample: asserted, except that with auto flow
  * control (MCR AFE) it drops while the FIFO is full.  A change sets DCTS,
- * which the guest sees until it next reads MSR.
+ * which the guest sees until it next reads MSR.  With a line, CTS is the
+ * carrier's (uart16550_set_carrier()).
  */
 static void uart_update_cts(struct uart16550 *uart)
 {
 	bool cts = !(uart->mcr & UART_MCR_AFE) ||
 		   uart->fifo_count < uart16550_fifo_depth(uart);
 
-	if (cts == !!(uart->msr & UART_MSR_CTS))
+	if (uart->line || cts == !!(uart->msr & UART_MSR_CTS))
 		return;
 	uart->msr ^= UART_MSR_CTS;
 	uart->msr |= UART_MSR_DCTS;
 }
 
-static void uart_fifo_clear(struct uart16550 *uart)
+/* The line was cut short and the RX FIFO has room again: say so. */
+static void uart_rx_room_made(struct uart16550 *uart)
 {
-	if (uart->fifo_count)
+	if (!uart->line || !uart->rx_stalled)
+		return;
+	uart->rx_stalled = false;
+	if (uart->line->rx_room)
+		uart->line->rx_room(uart->line->opaque);
+}
+
+static void uart_rx_clear(struct uart16550 *uart)
+{
+	if (uart->fifo_count && !uart->line)
 		uart->thre_pending = true; /* the transmitter just emptied */
 	uart->fifo_count = 0;
 	uart->fifo_head = 0;
 	uart->timeout_pending = false;
 	uart->fifo_activity = true;
+	uart_rx_room_made(uart);
+}
+
+static void uart_tx_clear(struct uart16550 *uart)
+{
+	if (uart->tx_count)
+		uart->thre_pending = true;
+	uart->tx_count = 0;
+	uart->tx_head = 0;
+}
+
+/* The modem lines as the line's carrier (or loopback) make them. */
+static uint8_t uart_static_msr(const struct uart16550 *uart)
+{
+	if (!uart->line)
+		return UART_MSR_STATIC | UART_MSR_CTS;
+	return uart->carrier ? UART_MSR_CARRIER : 0;
 }
 
 void uart16550_reset(struct uart16550 *uart)
 {
 	memset(uart, 0, sizeof(*uart));
+	uart->fcr = UART_FCR_ENABLE_FIFO;
+	uart->msr = uart_static_msr(uart);
+}
+
+void uart16550_reset_keep_line(struct uart16550 *uart)
+{
+	const struct uart16550_line *line = uart->line;
+	bool carrier = uart->carrier;
+
+	memset(uart, 0, sizeof(*uart));
+	uart->line = line;
+	uart->carrier = carrier;
 	/*
 	 * FIFO enabled, trigger level 1: what the kernel sample presents
 	 * before the guest first writes FCR (16 deep, IIR bits 7:6 set).
 	 */
 	uart->fcr = UART_FCR_ENABLE_FIFO;
-	uart->msr = UART_MSR_STATIC | UART_MSR_CTS;
+	uart->msr = uart_static_msr(uart);
+	/* A line whose offer was cut short before the reset may send again. */
+	uart->rx_stalled = line != NULL;
+	uart_rx_room_made(uart);
 }
 
 static uint8_t uart_read_rbr(struct uart16550 *uart)
@@ -96,16 +149,56 @@ static uint8_t uart_read_rbr(struct uart16550 *uart)
 	uart->fifo_count--;
 	uart->timeout_pending = false;
 	uart->fifo_activity = true;
-	if (!uart->fifo_count)
+	if (!uart->fifo_count && !uart->line)
 		uart->thre_pending = true;
 	uart_update_cts(uart);
+	uart_rx_room_made(uart);
 	return val;
+}
+
+/* Hand the line what it takes of the TX FIFO, oldest first. */
+static void uart_tx_drain(struct uart16550 *uart)
+{
+	while (uart->tx_count) {
+		size_t run = UART16550_FIFO_SIZE - uart->tx_head;
+		size_t took;
+
+		if (run > uart->tx_count)
+			run = uart->tx_count;
+		took = uart->line->transmit(uart->line->opaque,
+					    &uart->tx_fifo[uart->tx_head], run);
+		if (took > run)
+			took = run;
+		uart->tx_head = (uart->tx_head + took) % UART16550_FIFO_SIZE;
+		uart->tx_count -= took;
+		if (took < run)
+			return; /* the line is full: THRE stays clear */
+	}
+	uart->tx_head = 0;
+	uart->thre_pending = true;
+}
+
+static void uart_line_write_thr(struct uart16550 *uart, uint8_t val)
+{
+	uart->thre_pending = false;
+	if (uart->tx_count >= uart16550_fifo_depth(uart)) {
+		uart->tx_dropped++; /* as on hardware: THR overwritten */
+		return;
+	}
+	uart->tx_fifo[(uart->tx_head + uart->tx_count) % UART16550_FIFO_SIZE] =
+		val;
+	uart->tx_count++;
+	uart_tx_drain(uart);
 }
 
 static void uart_write_thr(struct uart16550 *uart, uint8_t val)
 {
 	unsigned int tail;
 
+	if (uart->line) {
+		uart_line_write_thr(uart, val);
+		return;
+	}
 	/* Writing THR clears a THR-empty cause even when the byte is lost. */
 	uart->thre_pending = false;
 	if (uart->fifo_count >= uart16550_fifo_depth(uart)) {
@@ -124,16 +217,34 @@ static void uart_write_fcr(struct uart16550 *uart, uint8_t val)
 {
 	bool was_enabled = uart_fifo_enabled(uart);
 
+	bool toggled;
+
 	uart->fcr = val & UART_FCR_STORED;
 	/* Toggling FCR bit 0 resets both FIFOs on a 16550A. */
-	if (was_enabled != uart_fifo_enabled(uart) ||
-	    (val & (UART_FCR_CLEAR_RCVR | UART_FCR_CLEAR_XMIT)))
-		uart_fifo_clear(uart);
+	toggled = was_enabled != uart_fifo_enabled(uart);
+	if (!uart->line) {
+		/* Loopback: one FIFO, cleared by either bit. */
+		if (toggled ||
+		    (val & (UART_FCR_CLEAR_RCVR | UART_FCR_CLEAR_XMIT)))
+			uart_rx_clear(uart);
+	} else {
+		if (toggled || (val & UART_FCR_CLEAR_RCVR))
+			uart_rx_clear(uart);
+		if (toggled || (val & UART_FCR_CLEAR_XMIT))
+			uart_tx_clear(uart);
+	}
 	uart_update_cts(uart);
 }
 
 static void uart_write_mcr(struct uart16550 *uart, uint8_t val)
 {
+	if (uart->line) {
+		/* The line's far end sees the control lines, if it can. */
+		uart->mcr = val;
+		if (uart->line->modem_control)
+			uart->line->modem_control(uart->line->opaque, val);
+		return;
+	}
 	uart->mcr = val;
 	/*
 	 * The kernel sample signals a modem-status interrupt when MCR is
@@ -158,7 +269,7 @@ static uint8_t uart_lsr_value(const struct uart16550 *uart)
 
 	if (uart->fifo_count)
 		lsr |= UART_LSR_DR;
-	else
+	if (uart_tx_empty(uart))
 		lsr |= UART_LSR_THRE | UART_LSR_TEMT;
 	return lsr;
 }
@@ -178,7 +289,8 @@ uint8_t uart16550_iir(const struct uart16550 *uart)
 	else if ((ier & UART_IER_RDI) && uart->timeout_pending && count &&
 		 count < uart16550_trigger_level(uart))
 		id = UART_IIR_CTI;
-	else if ((ier & UART_IER_THRI) && uart->thre_pending && !count)
+	else if ((ier & UART_IER_THRI) && uart->thre_pending &&
+		 uart_tx_empty(uart))
 		id = UART_IIR_THRI;
 	else if ((ier & UART_IER_MSI) && (uart->msr & UART_MSR_DELTAS))
 		id = UART_IIR_MSI;
@@ -244,7 +356,7 @@ void uart16550_write(struct uart16550 *uart, unsigned int reg, uint8_t val)
 		}
 		uart->ier = val & UART_IER_MASK;
 		/* THRI enabled with an empty transmitter: interrupt now. */
-		if ((val & UART_IER_THRI) && !uart->fifo_count)
+		if ((val & UART_IER_THRI) && uart_tx_empty(uart))
 			uart->thre_pending = true;
 		break;
 	case UART_FCR:
@@ -316,4 +428,74 @@ void uart16550_timer_expired(struct uart16550 *uart)
 	if (uart_fifo_enabled(uart) && uart->fifo_count &&
 	    uart->fifo_count < uart16550_trigger_level(uart))
 		uart->timeout_pending = true;
+}
+
+void uart16550_set_line(struct uart16550 *uart,
+			const struct uart16550_line *line)
+{
+	uart->line = line;
+	uart->carrier = false;
+	uart->tx_count = 0;
+	uart->tx_head = 0;
+	uart->rx_stalled = false;
+	uart->msr = (uart->msr & UART_MSR_DELTAS) | uart_static_msr(uart);
+	if (uart_tx_empty(uart))
+		uart->thre_pending = true;
+}
+
+unsigned int uart16550_rx_room(const struct uart16550 *uart)
+{
+	unsigned int depth = uart16550_fifo_depth(uart);
+
+	if (!uart->line || uart->fifo_count >= depth)
+		return 0;
+	return depth - uart->fifo_count;
+}
+
+size_t uart16550_receive(struct uart16550 *uart, const uint8_t *buf, size_t len)
+{
+	size_t room = uart16550_rx_room(uart), i;
+
+	if (!uart->line)
+		return 0;
+	if (len > room) {
+		uart->rx_stalled = true;
+		len = room;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned int tail = (uart->fifo_head + uart->fifo_count) %
+				    UART16550_FIFO_SIZE;
+
+		uart->fifo[tail] = buf[i];
+		uart->fifo_count++;
+	}
+	if (len) {
+		uart->timeout_pending = false;
+		uart->fifo_activity = true;
+	}
+	return len;
+}
+
+void uart16550_tx_resume(struct uart16550 *uart)
+{
+	if (uart->line && uart->tx_count)
+		uart_tx_drain(uart);
+}
+
+void uart16550_set_carrier(struct uart16550 *uart, bool up)
+{
+	uint8_t old, now;
+
+	if (!uart->line || uart->carrier == up)
+		return;
+	uart->carrier = up;
+	old = uart->msr;
+	now = uart_static_msr(uart);
+	uart->msr = (old & UART_MSR_DELTAS) | now;
+	if ((old ^ now) & UART_MSR_CTS)
+		uart->msr |= UART_MSR_DCTS;
+	if ((old ^ now) & UART_MSR_DSR)
+		uart->msr |= UART_MSR_DDSR;
+	if ((old ^ now) & UART_MSR_DCD)
+		uart->msr |= UART_MSR_DDCD;
 }

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * uart16550 - a 16550A UART whose transmitter loops back into its receiver.
+ * uart16550 - a 16550A UART.  Without a line its transmitter loops back into
+ * its receiver (the kernel sample's mtty); with a line (struct
+ * uart16550_line, injected by the owner as rust-vmm's vm-superio injects
+ * its output sink) transmitted bytes go to the line's sink and the owner
+ * offers received bytes through uart16550_receive() while the RX FIFO has
+ * room (uart16550_rx_room()).
  *
  * Freestanding: only <stdint.h> <stdbool.h> <stddef.h> <string.h>, no I/O,
  * no allocation, so the same file compiles into the daemon and the kernel.
@@ -98,6 +103,27 @@
 #define UART_MSR_DELTAS 0x0f
 
 /*
+ * A port's outside line (a pty, a socket): what the UART calls during a
+ * guest access.  None of the calls may re-enter the UART.
+ */
+struct uart16550_line {
+	/*
+	 * Take up to @len bytes the transmitter sends, oldest first.  Return
+	 * how many were taken (0..@len): fewer means the line cannot take more
+	 * now; the rest stays in the TX FIFO (THRE clear) until the owner calls
+	 * uart16550_tx_resume().  A line with nobody on its other end takes
+	 * everything (the bytes are gone, as on an unplugged cable).
+	 */
+	size_t (*transmit)(void *opaque, const uint8_t *buf, size_t len);
+	/* Optional: an offer was cut short (uart16550_receive() took fewer
+	 * bytes than offered) and the guest has now made room in the RX FIFO. */
+	void (*rx_room)(void *opaque);
+	/* Optional: the guest wrote MCR (DTR, RTS, OUT1, OUT2 as @mcr). */
+	void (*modem_control)(void *opaque, uint8_t mcr);
+	void *opaque;
+};
+
+/*
  * All state of one UART.  Plain data: the migration stream encodes every
  * field explicitly (see mtty_model.c), never this struct's memory layout.
  */
@@ -121,10 +147,24 @@ struct uart16550 {
 	/* The owner's bookkeeping while timer_running (its host's clock): */
 	uint64_t timer_deadline_ns; /* when the character timeout is due */
 	uint64_t timer_fires_ns; /* when the armed host timer fires */
+	/* With a line (NULL: loopback; kept across reset, like @carrier): */
+	const struct uart16550_line *line;
+	bool carrier; /* the line's far end is connected: CTS, DSR, DCD */
+	bool rx_stalled; /* an offer was cut short: tell the line on room */
+	uint8_t tx_fifo[UART16550_FIFO_SIZE]; /* bytes the line has not taken */
+	uint8_t tx_head;
+	uint8_t tx_count;
+	uint32_t tx_dropped; /* THR writes with a full TX FIFO (lost) */
 };
 
-/** uart16550_reset() - put the UART in its power-on state. */
+/** uart16550_reset() - put the UART in its power-on state, looping back. */
 void uart16550_reset(struct uart16550 *uart);
+
+/**
+ * uart16550_reset_keep_line() - the same for a UART in use: its line and
+ * carrier (the owner's setup, not guest state) are kept.
+ */
+void uart16550_reset_keep_line(struct uart16550 *uart);
 
 /**
  * uart16550_read() - a guest read of register @reg (0..7).
@@ -172,5 +212,38 @@ unsigned int uart16550_fifo_depth(const struct uart16550 *uart);
  * 1, 1.5 or 2 stop bits).  Divisor 0 counts as 65536, as on hardware.
  */
 uint64_t uart16550_char_time_ns(const struct uart16550 *uart);
+
+/**
+ * uart16550_set_line() - connect the UART to @line (NULL: loop back).  The
+ * TX FIFO is emptied; the modem lines become the carrier's (a new line
+ * starts without carrier) or, for loopback, the static ones.
+ */
+void uart16550_set_line(struct uart16550 *uart,
+			const struct uart16550_line *line);
+
+/** uart16550_rx_room() - bytes the RX FIFO can take now (0 for loopback). */
+unsigned int uart16550_rx_room(const struct uart16550 *uart);
+
+/**
+ * uart16550_receive() - bytes from the line enter the RX FIFO, as many as
+ * it has room for (flow control: nothing is dropped, the owner keeps the
+ * rest and offers it again after the line's rx_room call).
+ * Return: bytes taken (0 for loopback).
+ */
+size_t uart16550_receive(struct uart16550 *uart, const uint8_t *buf,
+			 size_t len);
+
+/**
+ * uart16550_tx_resume() - the line can take bytes again: hand it what the
+ * TX FIFO holds; once empty, THRE is set and a THR-empty cause armed.
+ */
+void uart16550_tx_resume(struct uart16550 *uart);
+
+/**
+ * uart16550_set_carrier() - the line's far end connected (@up) or left:
+ * CTS, DSR and DCD follow, with their delta bits on a change.  Ignored
+ * for loopback.
+ */
+void uart16550_set_carrier(struct uart16550 *uart, bool up);
 
 #endif
