@@ -88,6 +88,27 @@ struct mdev_driver {
 	 * removed); free what the driver keeps in its parent_data.
 	 */
 	void (*release_parent)(struct mdev_parent *parent);
+	/* ---- added in 1.1 ---- */
+	/*
+	 * Optional: set device attribute @name (mdevctl's "attrs") to @value.
+	 * The host calls it after probe, before any client, for each attribute
+	 * of the device's definition in order, and again when the operator
+	 * changes one of a running device.  Return 0; -ENOENT for an attribute
+	 * the driver does not have; -EINVAL for a value it refuses (nothing
+	 * changed); another -errno when it cannot apply it now.  Absent: the
+	 * driver has no attributes (the host refuses every one).
+	 */
+	int (*set_attr)(struct mdev_device *mdev, const char *name,
+			const char *value);
+	/*
+	 * Optional: the state of the device's @index-th reportable attribute
+	 * (0, 1, ...) for the host's log and status: *@name its name (a
+	 * static string), @buf (@len bytes) its state as one line of text
+	 * ("pty /dev/pts/3").  Return the length written (truncated to fit),
+	 * or -ENOENT past the last.
+	 */
+	int (*attr_status)(struct mdev_device *mdev, unsigned int index,
+			   const char **name, char *buf, size_t len);
 };
 
 /*
@@ -218,6 +239,29 @@ struct mdev_timer *mdev_timer_new(struct mdev_device *mdev,
  */
 int mdev_timer_arm(struct mdev_timer *timer, uint64_t delay_ns);
 void mdev_timer_free(struct mdev_timer *timer);
+
+/* ---- fd watches and the runtime directory (added in 1.1) ---- */
+
+/**
+ * mdev_fd_watch() - call @fn(@arg) from the host's event loop whenever
+ * @fd (the driver's, non-blocking) is readable.  For writability or
+ * several fds, watch an epoll fd.  One watch per fd; the driver removes
+ * it with mdev_fd_unwatch() before closing @fd and before its remove
+ * returns.
+ * Return: 0; -EINVAL for a NULL @mdev or @fn or a negative @fd;
+ * -EOPNOTSUPP when the host has no event loop; the host's -errno.
+ */
+int mdev_fd_watch(struct mdev_device *mdev, int fd, void (*fn)(void *arg),
+		  void *arg);
+/** mdev_fd_unwatch() - stop watching @fd (not watched: nothing happens). */
+void mdev_fd_unwatch(struct mdev_device *mdev, int fd);
+
+/**
+ * mdev_runtime_dir() - the host's runtime directory (umdevd's, where the
+ * device sockets are), for the driver's own names in it; NULL if the host
+ * has none.  Valid while the device exists.
+ */
+const char *mdev_runtime_dir(const struct mdev_device *mdev);
 
 UMDEV_ABI_END
 

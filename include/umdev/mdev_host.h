@@ -150,6 +150,32 @@ int mdev_core_set_driver_option(struct mdev_core *core, const char *driver,
 int mdev_core_check_driver_options(struct mdev_core *core, char *why,
 				   size_t len);
 
+/**
+ * mdev_core_set_runtime_dir() - the directory mdev_runtime_dir() gives
+ * drivers (copied; NULL clears).  Added in UMDEV_1.1.
+ * Return: 0; -EINVAL for an empty @dir; -ENOMEM.
+ */
+int mdev_core_set_runtime_dir(struct mdev_core *core, const char *dir);
+
+/**
+ * mdev_device_set_attr() - ask @mdev's driver to set attribute @name to
+ * @value (struct mdev_driver set_attr).  Added in UMDEV_1.1.
+ * Return: 0; -EINVAL for NULL or empty @name or a NULL @value, or the
+ * value the driver refuses; -ENOENT for an attribute the driver does not
+ * have (every attribute when it has no set_attr); the driver's -errno.
+ */
+int mdev_device_set_attr(struct mdev_device *mdev, const char *name,
+			 const char *value);
+
+/**
+ * mdev_device_attr_status() - the driver's @index-th attribute state
+ * (struct mdev_driver attr_status).  Added in UMDEV_1.1.
+ * Return: the length written to @buf, or -ENOENT past the last (at once
+ * when the driver reports none); -EINVAL for NULL arguments.
+ */
+int mdev_device_attr_status(struct mdev_device *mdev, unsigned int index,
+			    const char **name, char *buf, size_t len);
+
 UMDEV_ABI_END
 
 #ifdef __cplusplus

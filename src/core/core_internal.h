@@ -78,6 +78,7 @@ struct mdev_core {
 	size_t nr_devices;
 	struct uuid_index index; /* uuid -> struct mdev_device * */
 	struct mdev_driver_option *options; /* driver_option.c */
+	char *runtime_dir; /* host_services.c, or NULL */
 };
 
 /* device.c: tear one device down (no client check). */

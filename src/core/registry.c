@@ -49,6 +49,7 @@ void mdev_core_free(struct mdev_core *core)
 		mdev_unregister_parent(core->parents_head);
 	mdev_driver_options_free(core);
 	uuid_index_fini(&core->index);
+	free(core->runtime_dir);
 	free(core);
 }
 
