@@ -104,6 +104,26 @@ static json_object *control_ops_types(const struct control_ops_ctx *ctx,
 	return reply;
 }
 
+/* "attr_status": what the driver reports of its attributes, if anything. */
+static void control_ops_attr_status(json_object *d, struct mdev_device *mdev)
+{
+	json_object *status = NULL;
+	char state[256];
+	const char *name;
+	unsigned int i;
+
+	for (i = 0;
+	     mdev_device_attr_status(mdev, i, &name, state, sizeof(state)) >= 0;
+	     i++) {
+		if (!status)
+			status = json_object_new_object();
+		json_object_object_add(status, name ? name : "?",
+				       json_object_new_string(state));
+	}
+	if (status)
+		json_object_object_add(d, "attr_status", status);
+}
+
 static json_object *control_ops_device(const struct daemon_device *dev)
 {
 	json_object *d = json_object_new_object();
@@ -122,6 +142,7 @@ static json_object *control_ops_device(const struct daemon_device *dev)
 		json_object_new_boolean(vu_server_has_client(dev->server)));
 	json_object_object_add(d, "removing",
 			       json_object_new_boolean(dev->removal != NULL));
+	control_ops_attr_status(d, dev->mdev);
 	return d;
 }
 

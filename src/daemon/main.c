@@ -504,6 +504,11 @@ int main(int argc, char **argv)
 		log_msg(LOG_LEVEL_ERROR, "mdev core: %s", strerror(errno));
 		goto out;
 	}
+	ret = mdev_core_set_runtime_dir(core, runtime_dir);
+	if (ret) {
+		log_msg(LOG_LEVEL_ERROR, "mdev core: %s", strerror(-ret));
+		goto out;
+	}
 	if (umdevd_set_driver_options(core, &opt)) {
 		status = 2; /* a bad command line */
 		goto out;

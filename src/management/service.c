@@ -111,8 +111,7 @@ const char *mgmt_service_config_dir(const struct mgmt_service *svc)
 }
 
 /* Each malformed file is logged once per reason, not at every re-read. */
-static void mgmt_report_malformed(void *arg, const char *path,
-				  const char *why)
+static void mgmt_report_malformed(void *arg, const char *path, const char *why)
 {
 	struct mgmt_service *svc = arg;
 	struct mgmt_reported *r;
@@ -309,14 +308,66 @@ static void mgmt_parent_names(struct mdev_core *core, char *buf, size_t len)
  * driver has an attribute hook yet (see docs/umdevctl.md): an attribute
  * is refused by name, before anything is created.
  */
-static int mgmt_check_attrs(struct mdev_parent *parent,
+/* Ask @mdev's driver to take attribute @name = @value (the one place). */
+static int mgmt_apply_attr(struct mdev_device *mdev, const char *name,
+			   const char *value, struct mgmt_err *err)
+{
+	const char *parent = mdev_parent_name(mdev_parent_of(mdev));
+	int ret = mdev_device_set_attr(mdev, name, value);
+
+	switch (ret) {
+	case 0:
+		return 0;
+	case -ENOENT:
+		return mgmt_fail(err, -EINVAL,
+				 "parent '%s' has no attribute '%s'", parent,
+				 name);
+	case -EINVAL:
+		return mgmt_fail(err, -EINVAL,
+				 "parent '%s' refuses %s='%s' (bad value)",
+				 parent, name, value);
+	default:
+		return mgmt_fail(err, ret, "%s='%s': %s", name, value,
+				 strerror(-ret));
+	}
+}
+
+/* Log what the driver reports of @mdev's attributes (a pty's path). */
+static void mgmt_log_attr_status(struct mdev_device *mdev)
+{
+	char state[256];
+	const char *name;
+	unsigned int i;
+
+	for (i = 0;
+	     mdev_device_attr_status(mdev, i, &name, state, sizeof(state)) >= 0;
+	     i++)
+		log_device(LOG_LEVEL_INFO, mdev_uuid_str(mdev), "attr",
+			   "%s: %s", name ? name : "?", state);
+}
+
+/* A new device takes its definition's attributes in order, or goes. */
+static int mgmt_apply_attrs(struct daemon_device *dev,
 			    const struct mgmt_def *spec, struct mgmt_err *err)
 {
-	if (!spec->nr_attrs)
-		return 0;
-	return mgmt_fail(err, -EINVAL,
-			 "parent '%s' has no attribute '%s': nothing started",
-			 mdev_parent_name(parent), spec->attrs[0].name);
+	size_t i;
+	int ret;
+
+	for (i = 0; i < spec->nr_attrs; i++) {
+		ret = mgmt_apply_attr(dev->mdev, spec->attrs[i].name,
+				      spec->attrs[i].value, err);
+		if (ret) {
+			device_sockets_destroy(dev);
+			if (err)
+				snprintf(err->msg + strlen(err->msg),
+					 sizeof(err->msg) - strlen(err->msg),
+					 ": nothing started");
+			return ret;
+		}
+	}
+	if (spec->nr_attrs)
+		mgmt_log_attr_status(dev->mdev);
+	return 0;
 }
 
 int mgmt_service_start(struct mgmt_service *svc, const struct mgmt_def *spec,
@@ -331,7 +382,8 @@ int mgmt_service_start(struct mgmt_service *svc, const struct mgmt_def *spec,
 	parent = mdev_core_find_parent(svc->core, spec->parent);
 	if (!parent) {
 		mgmt_parent_names(svc->core, names, sizeof(names));
-		return mgmt_fail(err, -ENODEV, "no such parent '%s' (parents: %s)",
+		return mgmt_fail(err, -ENODEV,
+				 "no such parent '%s' (parents: %s)",
 				 spec->parent, names);
 	}
 	if (!spec->type || !mdev_parent_find_type(parent, spec->type)) {
@@ -344,9 +396,6 @@ int mgmt_service_start(struct mgmt_service *svc, const struct mgmt_def *spec,
 	if (device_sockets_find(svc->devices, spec->uuid))
 		return mgmt_fail(err, -EEXIST, "device %s already exists",
 				 spec->uuid);
-	ret = mgmt_check_attrs(parent, spec, err);
-	if (ret)
-		return ret;
 	record = mgmt_def_copy(spec);
 	if (!record)
 		return mgmt_fail(err, -ENOMEM, "out of memory");
@@ -367,6 +416,11 @@ int mgmt_service_start(struct mgmt_service *svc, const struct mgmt_def *spec,
 			return mgmt_fail(err, ret, "%s: %s", spec->uuid,
 					 strerror(-ret));
 		}
+	}
+	ret = mgmt_apply_attrs(dev, spec, err);
+	if (ret) {
+		mgmt_def_free(record);
+		return ret;
 	}
 	mgmt_prune_running(svc);
 	record->next = svc->running;
@@ -510,11 +564,14 @@ int mgmt_service_set_attr(struct mgmt_service *svc, const char *uuid,
 			  struct mgmt_err *err)
 {
 	struct daemon_device *dev = device_sockets_find(svc->devices, uuid);
+	int ret;
 
 	if (!dev)
 		return mgmt_fail(err, -ENODEV, "no such device: %s", uuid);
-	return mgmt_fail(err, -EINVAL, "parent '%s' has no attribute '%s'",
-			 mdev_parent_name(mdev_parent_of(dev->mdev)), name);
+	ret = mgmt_apply_attr(dev->mdev, name, value, err);
+	if (!ret)
+		mgmt_log_attr_status(dev->mdev);
+	return ret;
 }
 
 /* ---- definitions ---- */
