@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "mtty_driver.h"
+#include "mtty_ports.h"
 #include "mtty_state.h"
 
 static const struct mtty_type_info mtty_one_port = { .nr_ports = 1 };
@@ -119,6 +120,7 @@ static void mtty_remove(struct mdev_device *mdev)
 	struct mdev_state *state = mdev_get_drvdata(mdev);
 
 	state->parent->free_ports += state->model.nr_ports;
+	mtty_ports_free_all(state);
 	mdev_set_drvdata(mdev, NULL);
 	mtty_state_free(state);
 }
@@ -135,6 +137,8 @@ static const struct mdev_driver mtty_driver = {
 	.remove = mtty_remove,
 	.get_available = mtty_get_available,
 	.release_parent = mtty_release_parent,
+	.set_attr = mtty_ports_set_attr,
+	.attr_status = mtty_ports_attr_status,
 };
 
 /**

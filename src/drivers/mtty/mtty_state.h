@@ -21,6 +21,7 @@ struct mtty_type_info {
 };
 
 struct mdev_state;
+struct mtty_port;
 
 /* One per port: the model's character-timeout timer. */
 struct mtty_port_timer {
@@ -39,6 +40,8 @@ struct mdev_state {
 	int msi_fd;
 	int req_fd;
 	struct mtty_port_timer timers[MTTY_MAX_PORTS];
+	/* Each port's backend (mtty_ports.h); NULL: loopback. */
+	struct mtty_port *ports[MTTY_MAX_PORTS];
 };
 
 /*

@@ -473,6 +473,9 @@ size_t uart16550_receive(struct uart16550 *uart, const uint8_t *buf, size_t len)
 		uart->timeout_pending = false;
 		uart->fifo_activity = true;
 	}
+	/* Full: the line is told when the guest makes room. */
+	if (uart->fifo_count >= uart16550_fifo_depth(uart))
+		uart->rx_stalled = true;
 	return len;
 }
 

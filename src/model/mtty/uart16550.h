@@ -115,8 +115,8 @@ struct uart16550_line {
 	 * everything (the bytes are gone, as on an unplugged cable).
 	 */
 	size_t (*transmit)(void *opaque, const uint8_t *buf, size_t len);
-	/* Optional: an offer was cut short (uart16550_receive() took fewer
-	 * bytes than offered) and the guest has now made room in the RX FIFO. */
+	/* Optional: the RX FIFO was full (after uart16550_receive(), or an
+	 * offer was cut short) and the guest has now made room in it. */
 	void (*rx_room)(void *opaque);
 	/* Optional: the guest wrote MCR (DTR, RTS, OUT1, OUT2 as @mcr). */
 	void (*modem_control)(void *opaque, uint8_t mcr);
@@ -150,7 +150,7 @@ struct uart16550 {
 	/* With a line (NULL: loopback; kept across reset, like @carrier): */
 	const struct uart16550_line *line;
 	bool carrier; /* the line's far end is connected: CTS, DSR, DCD */
-	bool rx_stalled; /* an offer was cut short: tell the line on room */
+	bool rx_stalled; /* the FIFO filled up: tell the line on room */
 	uint8_t tx_fifo[UART16550_FIFO_SIZE]; /* bytes the line has not taken */
 	uint8_t tx_head;
 	uint8_t tx_count;
@@ -227,7 +227,8 @@ unsigned int uart16550_rx_room(const struct uart16550 *uart);
 /**
  * uart16550_receive() - bytes from the line enter the RX FIFO, as many as
  * it has room for (flow control: nothing is dropped, the owner keeps the
- * rest and offers it again after the line's rx_room call).
+ * rest and offers it again after the line's rx_room call, which comes
+ * once the guest reads from a FIFO that was full).
  * Return: bytes taken (0 for loopback).
  */
 size_t uart16550_receive(struct uart16550 *uart, const uint8_t *buf,
