@@ -279,12 +279,37 @@ static void test_console(void **state)
 				   "--port", "1", NULL),
 			 0);
 	assert_string_equal(out, "port one\n");
-	/* Ctrl-] ends it; what came before is echoed. */
+	/* Piped input is all data: Ctrl-] leaves only a terminal's console. */
 	assert_int_equal(ctl_input("ab\x1d"
 				   "cd",
 				   "console", "-u", E2E_UUID_C, NULL),
 			 0);
-	assert_string_equal(out, "ab");
+	assert_string_equal(out, "ab\x1d"
+				 "cd");
+	/* Newline translation: what an end of line is sent as, and LF out
+	 * as CR LF. */
+	assert_int_equal(ctl_input("a\nb\rc", "console", "-u", E2E_UUID_C,
+				   "--enter", "crlf", NULL),
+			 0);
+	assert_string_equal(out, "a\r\nb\r\nc");
+	assert_int_equal(ctl_input("a\rb", "console", "-u", E2E_UUID_C,
+				   "--enter", "lf", "--lf-to-crlf", NULL),
+			 0);
+	assert_string_equal(out, "a\r\nb");
+	assert_int_equal(ctl_input("x", "console", "-u", E2E_UUID_C, "--enter",
+				   "crcr", NULL),
+			 2);
+	assert_non_null(strstr(err, "crcr"));
+	assert_int_equal(ctl("stop", "-u", E2E_UUID_C), 0);
+	/* A port the device does not have: named, nothing sent. */
+	assert_int_equal(ctl("start", "-u", E2E_UUID_C, "-p", "mtty", "-t",
+			     "mtty-1"),
+			 0);
+	assert_int_equal(ctl_input("lost", "console", "-u", E2E_UUID_C,
+				   "--port", "1", NULL),
+			 1);
+	assert_non_null(strstr(err, "has no port 1"));
+	assert_string_equal(out, "");
 	assert_int_equal(ctl("stop", "-u", E2E_UUID_C), 0);
 }
 
