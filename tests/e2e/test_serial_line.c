@@ -502,12 +502,62 @@ static void test_bad_attrs(void **state)
 	assert_int_equal(access(link_path(E2E_UUID_A, 0), F_OK), 0);
 }
 
+/*
+ * umdevctl console holds the device while its stdin stays open; umdevctl
+ * stop sends the REQ interrupt and the console leaves at once, saying so
+ * (the stop would otherwise wait for it: there is no forced removal).
+ */
+static void test_console_leaves_on_request(void **state)
+{
+	int in[2], errp[2], status = -1, i;
+	char msg[512] = "";
+	ssize_t n;
+	pid_t pid;
+
+	assert_int_equal(e2e_start(&daemon_, E2E_UUID_C, "mtty-1"), 0);
+	assert_int_equal(pipe(in), 0);
+	assert_int_equal(pipe(errp), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		dup2(in[0], STDIN_FILENO);
+		dup2(errp[1], STDERR_FILENO);
+		close(in[1]);
+		execl(e2e_build_path("src/cli/umdevctl"), "umdevctl",
+		      "--runtime-dir", daemon_.runtime_dir, "console", "-u",
+		      E2E_UUID_C, (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(errp[1]);
+	/* The console is there once the daemon logs its client. */
+	for (i = 0; i < E2E_WAIT_MS / 10; i++) {
+		if (e2e_daemon_log_contains(&daemon_,
+					    E2E_UUID_C ": client: connected"))
+			break;
+		usleep(10000);
+	}
+	assert_true(i < E2E_WAIT_MS / 10);
+	assert_int_equal(write(in[1], "hi", 2), 2);
+	assert_int_equal(e2e_stop(&daemon_, E2E_UUID_C), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	n = read(errp[0], msg, sizeof(msg) - 1);
+	assert_true(n > 0);
+	msg[n] = '\0';
+	assert_non_null(strstr(msg, "is being removed"));
+	close(in[1]);
+	close(errp[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pty_reported),
 		cmocka_unit_test(test_bad_attrs),
 		cmocka_unit_test(test_no_peer_drops),
+		cmocka_unit_test(test_console_leaves_on_request),
 		cmocka_unit_test(test_disconnect_reconnect),
 		cmocka_unit_test(test_pty_1mb_each_way),
 		cmocka_unit_test(test_socket_1mb_each_way),
