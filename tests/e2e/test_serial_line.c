@@ -103,6 +103,9 @@ static void guest_open(struct guest *g, const char *uuid, unsigned int port)
 		usleep(10000);
 	}
 	assert_non_null(g->c);
+	/* A loaded machine is slow, never wrong: wait as long as for the
+	 * daemon's other duties. */
+	umdev_client_set_timeout_ms(g->c, E2E_WAIT_MS);
 	g->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	assert_true(g->efd >= 0);
 	g->bar = VFIO_PCI_BAR0_REGION_INDEX + port;
