@@ -42,8 +42,8 @@ echo "# kernel $kver ($label)"
 rm -rf "$work"
 mkdir -p "$work"
 
-# 1. The module, warnings are errors.
-if make -C "$top/kernel" KDIR="$kdir" O_DIR="$work/module" modules \
+# 1. The module, warnings are errors (-Werror, and any warning in the log).
+if make -C "$top/kernel" KDIR="$kdir" O_DIR="$work/module" KCFLAGS=-Werror modules \
 	>"$work/module.log" 2>&1 && ! grep -qiE 'warning:|error:' "$work/module.log"; then
 	tap ok "build umdev_mtty.ko against $kver, no warnings"
 else
@@ -52,7 +52,7 @@ fi
 
 # 2. The DKMS tree (what `dkms build` compiles) builds too.
 if make -C "$top/kernel" dkms-tree DESTDIR="$work/dkms" >"$work/dkms.log" 2>&1 &&
-	make -C "$work/dkms" KDIR="$kdir" all >>"$work/dkms.log" 2>&1 &&
+	make -C "$work/dkms" KDIR="$kdir" KCFLAGS=-Werror all >>"$work/dkms.log" 2>&1 &&
 	[ -f "$work/dkms/umdev_mtty.ko" ] &&
 	! grep -qiE 'warning:|error:' "$work/dkms.log"; then
 	tap ok "DKMS source tree builds against $kver"
