@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -26,7 +27,10 @@
 #include "drivers/mtty/mtty_driver.h"
 #include "event_loop.h"
 #include "log.h"
+#include "management/definition_store.h"
+#include "management/service.h"
 #include "runtime_dir.h"
+#include "sysfs_fuse.h"
 #include "umdev_version.h"
 
 #define UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS 2000
@@ -36,10 +40,26 @@
 #define UMDEV_DRIVER_DIR "/usr/local/lib/umdev/drivers"
 #endif
 
+#define UMDEVD_DEFAULT_MAX_DMA_MAPS 512
+
+/* Long options without a short letter. */
+enum {
+	UMDEVD_OPT_MAX_DMA_MAPS = 0x100,
+	UMDEVD_OPT_MAX_CONTROL_CONNS,
+	UMDEVD_OPT_MAX_CONTROL_PER_PEER,
+	UMDEVD_OPT_MAX_CONTROL_OUTPUT,
+};
+
 struct umdevd_options {
 	const char *runtime_dir;
 	const char *driver_dir;
+	const char *config_dir;
+	const char *sysfs_dir;
 	unsigned int remove_timeout_ms;
+	unsigned int max_dma_maps;
+	unsigned int max_control_conns;
+	unsigned int max_control_per_peer;
+	unsigned int max_control_output;
 	unsigned int poll_us;
 	enum log_level log_level;
 	/* --driver-opt DRIVER.KEY=VALUE, as given (checked in main). */
@@ -61,6 +81,11 @@ static void umdevd_usage(FILE *f)
 		"                           else /run/umdev as root, else $XDG_RUNTIME_DIR/umdev)\n"
 		"  --driver-dir DIR         load every vendor driver DIR/*.so at start\n"
 		"                           (default " UMDEV_DRIVER_DIR ")\n"
+		"  --config-dir DIR         device definitions (default: $UMDEV_CONFIG_DIR,\n"
+		"                           else " MGMT_CONFIG_DIR_DEFAULT
+		", mdevctl's)\n"
+		"  --sysfs DIR              mount the sysfs-compatible tree (FUSE) at DIR,\n"
+		"                           for mdevctl and libvirt\n"
 		"  --remove-timeout-ms N    how long a stop waits for an attached client\n"
 		"                           to let go before forcing it off (default %d)\n"
 		"  --driver-opt DRIVER.KEY=VALUE\n"
@@ -69,11 +94,39 @@ static void umdevd_usage(FILE *f)
 		"  --poll-us N              busy-poll up to N microseconds for the next\n"
 		"                           message before sleeping; adapts to the traffic\n"
 		"                           (default 0: never poll)\n"
+		"Limits (docs/security.md):\n"
+		"  --max-dma-maps N         DMA maps one vfio-user client may hold (%d)\n"
+		"  --max-control-connections N  control connections at once (%d)\n"
+		"  --max-control-per-peer N     ... from one process (%d)\n"
+		"  --max-control-output BYTES   unsent replies before a control client's\n"
+		"                           requests wait; %d times that disconnects (%d)\n"
 		"  -v, --verbose            also log debug lines\n"
 		"  -q, --quiet              log only warnings and errors\n"
 		"  -h, --help               this text\n"
 		"  -V, --version            print the version\n",
-		UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS);
+		UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS, UMDEVD_DEFAULT_MAX_DMA_MAPS,
+		CONTROL_DEFAULT_MAX_CONNS, CONTROL_DEFAULT_MAX_CONNS_PER_PEER,
+		CONTROL_HARD_OUTPUT_FACTOR, CONTROL_DEFAULT_MAX_OUTPUT);
+}
+
+/* An option's decimal value in [@min, @max]; 0 or -EINVAL (said why). */
+static int umdevd_number(const char *name, const char *arg, unsigned long min,
+			 unsigned long max, unsigned int *out)
+{
+	unsigned long val;
+	char *end;
+
+	errno = 0;
+	val = strtoul(arg, &end, 10);
+	if (errno || *end || end == arg || *arg == '-' || val < min ||
+	    val > max) {
+		fprintf(stderr,
+			"umdevd: %s: not a number from %lu to %lu: %s\n", name,
+			min, max, arg);
+		return -EINVAL;
+	}
+	*out = (unsigned int)val;
+	return 0;
 }
 
 static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
@@ -82,6 +135,16 @@ static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
 		{ "runtime-dir", required_argument, NULL, 'r' },
 		{ "remove-timeout-ms", required_argument, NULL, 't' },
 		{ "driver-dir", required_argument, NULL, 'D' },
+		{ "max-dma-maps", required_argument, NULL,
+		  UMDEVD_OPT_MAX_DMA_MAPS },
+		{ "max-control-connections", required_argument, NULL,
+		  UMDEVD_OPT_MAX_CONTROL_CONNS },
+		{ "max-control-per-peer", required_argument, NULL,
+		  UMDEVD_OPT_MAX_CONTROL_PER_PEER },
+		{ "max-control-output", required_argument, NULL,
+		  UMDEVD_OPT_MAX_CONTROL_OUTPUT },
+		{ "config-dir", required_argument, NULL, 'C' },
+		{ "sysfs", required_argument, NULL, 'S' },
 		{ "driver-opt", required_argument, NULL, 'O' },
 		{ "poll-us", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -92,9 +155,13 @@ static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
 	};
 	unsigned long val;
 	char *end;
-	int c;
+	int c, ret;
 
 	opt->remove_timeout_ms = UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS;
+	opt->max_dma_maps = UMDEVD_DEFAULT_MAX_DMA_MAPS;
+	opt->max_control_conns = CONTROL_DEFAULT_MAX_CONNS;
+	opt->max_control_per_peer = CONTROL_DEFAULT_MAX_CONNS_PER_PEER;
+	opt->max_control_output = CONTROL_DEFAULT_MAX_OUTPUT;
 	opt->driver_dir = UMDEV_DRIVER_DIR;
 	opt->log_level = LOG_LEVEL_INFO;
 	while ((c = getopt_long(argc, argv, "vqhV", longopts, NULL)) != -1) {
@@ -105,16 +172,43 @@ static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
 		case 'D':
 			opt->driver_dir = optarg;
 			break;
+		case 'C':
+			opt->config_dir = optarg;
+			break;
+		case 'S':
+			opt->sysfs_dir = optarg;
+			break;
 		case 't':
-			errno = 0;
-			val = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || val > INT_MAX) {
-				fprintf(stderr,
-					"umdevd: --remove-timeout-ms: not a number of milliseconds: %s\n",
-					optarg);
-				return -EINVAL;
-			}
-			opt->remove_timeout_ms = (unsigned int)val;
+			ret = umdevd_number("--remove-timeout-ms", optarg, 0,
+					    INT_MAX, &opt->remove_timeout_ms);
+			if (ret)
+				return ret;
+			break;
+		case UMDEVD_OPT_MAX_DMA_MAPS:
+			ret = umdevd_number("--max-dma-maps", optarg, 1, 65535,
+					    &opt->max_dma_maps);
+			if (ret)
+				return ret;
+			break;
+		case UMDEVD_OPT_MAX_CONTROL_CONNS:
+			ret = umdevd_number("--max-control-connections", optarg,
+					    1, 65536, &opt->max_control_conns);
+			if (ret)
+				return ret;
+			break;
+		case UMDEVD_OPT_MAX_CONTROL_PER_PEER:
+			ret = umdevd_number("--max-control-per-peer", optarg, 1,
+					    65536, &opt->max_control_per_peer);
+			if (ret)
+				return ret;
+			break;
+		case UMDEVD_OPT_MAX_CONTROL_OUTPUT:
+			ret = umdevd_number(
+				"--max-control-output", optarg, 4096,
+				INT_MAX / CONTROL_HARD_OUTPUT_FACTOR,
+				&opt->max_control_output);
+			if (ret)
+				return ret;
 			break;
 		case 'P':
 			errno = 0;
@@ -207,22 +301,41 @@ static void umdevd_signal(void *arg, uint32_t revents)
 
 	if (read(sig->fd, &si, sizeof(si)) != sizeof(si))
 		return;
+	/*
+	 * Every one of them is a clean shutdown (docs/security.md): SIGHUP
+	 * too, since a daemon whose terminal or service manager hung up
+	 * has nobody left to report to and no configuration to reload.
+	 */
 	log_msg(LOG_LEVEL_INFO, "%s received: shutting down",
 		strsignal((int)si.ssi_signo));
 	sd_notify(0, "STOPPING=1");
 	event_loop_stop(sig->loop);
 }
 
+/* What a terminal or a service manager sends: all a clean shutdown. */
+static const int umdevd_shutdown_signals[] = { SIGTERM, SIGINT, SIGHUP,
+					       SIGQUIT };
+
 static int umdevd_signals_init(struct umdevd_signals *sig,
 			       struct event_loop *loop)
 {
 	sigset_t mask;
+	size_t i;
 
 	/* Writes to a vanished peer must fail with EPIPE, not kill us. */
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
+	for (i = 0; i < sizeof(umdevd_shutdown_signals) /
+				sizeof(umdevd_shutdown_signals[0]);
+	     i++) {
+		/*
+		 * An ignored signal is discarded, never queued for the
+		 * signalfd: a shell starts background jobs with SIGINT and
+		 * SIGQUIT ignored, so take the default disposition back.
+		 */
+		signal(umdevd_shutdown_signals[i], SIG_DFL);
+		sigaddset(&mask, umdevd_shutdown_signals[i]);
+	}
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		return -errno;
 	sig->loop = loop;
@@ -230,6 +343,24 @@ static int umdevd_signals_init(struct umdevd_signals *sig,
 	if (sig->fd < 0)
 		return -errno;
 	return event_loop_watch(loop, sig->fd, EPOLLIN, umdevd_signal, sig);
+}
+
+/*
+ * Use every fd the hard limit allows: the per-client bounds, not a low
+ * default soft limit, decide when a peer is refused.  Returns the limit.
+ */
+static rlim_t umdevd_raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur;
 }
 
 /*
@@ -310,14 +441,21 @@ int main(int argc, char **argv)
 	struct device_sockets *devices = NULL;
 	struct driver_loader_config lcfg = { 0 };
 	struct driver_loader *drivers = NULL;
+	struct mgmt_service_config mcfg = { 0 };
+	struct mgmt_service *mgmt = NULL;
+	struct sysfs_fuse_config fcfg = { 0 };
+	struct sysfs_fuse *sysfs = NULL;
+	char config_dir[PATH_MAX];
 	struct mdev_core *core = NULL;
 	struct event_loop *loop = NULL;
-	char runtime_dir[PATH_MAX], control_path[PATH_MAX];
+	char runtime_dir[PATH_MAX], control_path[PATH_MAX], why[PATH_MAX + 256];
+	rlim_t fd_limit;
 	int ret, status = 1;
 
 	if (umdevd_parse(argc, argv, &opt))
 		return 2;
 	log_set_level(opt.log_level);
+	fd_limit = umdevd_raise_fd_limit();
 
 	ret = runtime_dir_resolve(opt.runtime_dir, runtime_dir,
 				  sizeof(runtime_dir));
@@ -327,10 +465,9 @@ int main(int argc, char **argv)
 			strerror(-ret));
 		return 1;
 	}
-	ret = runtime_dir_create(runtime_dir);
+	ret = runtime_dir_prepare(runtime_dir, why, sizeof(why));
 	if (ret) {
-		log_msg(LOG_LEVEL_ERROR, "runtime directory %s: %s",
-			runtime_dir, strerror(-ret));
+		log_msg(LOG_LEVEL_ERROR, "runtime directory %s", why);
 		return 1;
 	}
 	ret = runtime_dir_socket_path(runtime_dir, RUNTIME_DIR_CONTROL_SOCKET,
@@ -345,6 +482,11 @@ int main(int argc, char **argv)
 			control_path);
 		return 1;
 	}
+	ret = runtime_dir_clean_stale(runtime_dir);
+	if (ret > 0)
+		log_msg(LOG_LEVEL_INFO,
+			"removed %d stale device socket%s left in %s", ret,
+			ret == 1 ? "" : "s", runtime_dir);
 
 	loop = event_loop_new();
 	if (!loop) {
@@ -370,6 +512,7 @@ int main(int argc, char **argv)
 	dcfg.loop = loop;
 	dcfg.runtime_dir = runtime_dir;
 	dcfg.remove_timeout_ms = opt.remove_timeout_ms;
+	dcfg.max_dma_maps = opt.max_dma_maps;
 	devices = device_sockets_new(&dcfg);
 	if (!devices) {
 		log_msg(LOG_LEVEL_ERROR, "devices: %s", strerror(errno));
@@ -399,11 +542,45 @@ int main(int argc, char **argv)
 		status = 2;
 		goto out;
 	}
+	ret = mgmt_store_resolve(opt.config_dir, config_dir,
+				 sizeof(config_dir));
+	if (ret) {
+		log_msg(LOG_LEVEL_ERROR, "config directory: %s",
+			strerror(-ret));
+		goto out;
+	}
+	mcfg.core = core;
+	mcfg.devices = devices;
+	mcfg.config_dir = config_dir;
+	mgmt = mgmt_service_new(&mcfg);
+	if (!mgmt) {
+		log_msg(LOG_LEVEL_ERROR, "management: %s", strerror(errno));
+		goto out;
+	}
+	/* A malformed definition is logged and skipped, never fatal. */
+	mgmt_service_load(mgmt);
+	if (opt.sysfs_dir) {
+		fcfg.mountpoint = opt.sysfs_dir;
+		fcfg.loop = loop;
+		fcfg.core = core;
+		fcfg.devices = devices;
+		fcfg.mgmt = mgmt;
+		sysfs = sysfs_fuse_new(&fcfg);
+		if (!sysfs) {
+			log_msg(LOG_LEVEL_ERROR, "--sysfs %s: %s",
+				opt.sysfs_dir, strerror(errno));
+			goto out;
+		}
+	}
 	ccfg.socket_path = control_path;
 	ccfg.loop = loop;
 	ccfg.core = core;
 	ccfg.devices = devices;
+	ccfg.max_conns = opt.max_control_conns;
+	ccfg.max_conns_per_peer = opt.max_control_per_peer;
+	ccfg.max_output = opt.max_control_output;
 	ccfg.loader = drivers;
+	ccfg.mgmt = mgmt;
 	control = control_server_new(&ccfg);
 	if (!control) {
 		log_msg(LOG_LEVEL_ERROR, "control socket %s: %s", control_path,
@@ -411,8 +588,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	log_msg(LOG_LEVEL_INFO, "listening on %s (pid %d)", control_path,
-		(int)getpid());
+	log_msg(LOG_LEVEL_INFO, "listening on %s (pid %d, %llu fds)",
+		control_path, (int)getpid(), (unsigned long long)fd_limit);
+	/* Every registered parent's auto definitions, once. */
+	mgmt_service_parents_changed(mgmt);
 	umdevd_announce_ready(control_path);
 
 	ret = event_loop_run(loop);
@@ -433,6 +612,9 @@ out:
 	/* Control first: nobody may start devices while they go away. */
 	control_server_free(control);
 	device_sockets_free(devices);
+	/* After the devices: pending `remove` writes got their answers. */
+	sysfs_fuse_free(sysfs);
+	mgmt_service_free(mgmt);
 	driver_loader_free(drivers);
 	if (core)
 		mdev_core_free(core);

@@ -21,11 +21,20 @@
 int runtime_dir_resolve(const char *override, char *buf, size_t len);
 
 /**
- * runtime_dir_create() - create @dir (its parent must exist) with mode
- * 0700, or accept an existing directory owned by us and tighten it to 0700.
- * Return: 0; -ENOTDIR if @dir is not a directory; -EPERM if another user
- * owns it; or the -errno of mkdir/chmod.
+ * runtime_dir_prepare() - create @dir (its parent must exist) with mode
+ * 0700, or accept an existing one.  No symlink is ever followed: @dir is
+ * opened with O_NOFOLLOW and checked through that fd.  An existing
+ * directory must be owned by the effective uid and writable by nobody
+ * else; one that is only readable by others is tightened to 0700.
+ * @why (@len bytes, may be NULL) receives a message naming the path and
+ * its owner when refused.
+ * Return: 0; -ELOOP if @dir is a symlink; -ENOTDIR if not a directory;
+ * -EPERM if another user owns it or group/others may write it; or the
+ * -errno of mkdir/open/fchmod.
  */
+int runtime_dir_prepare(const char *dir, char *why, size_t len);
+
+/** runtime_dir_create() - runtime_dir_prepare() without a message. */
 int runtime_dir_create(const char *dir);
 
 /**
@@ -42,5 +51,12 @@ int runtime_dir_socket_path(const char *dir, const char *name, char *buf,
  */
 int runtime_dir_device_socket(const char *dir, const char *uuid, char *buf,
 			      size_t len);
+
+/**
+ * runtime_dir_clean_stale() - unlink every <uuid>.sock socket in @dir: left
+ * by a umdevd that was killed (call only once no other umdevd serves @dir).
+ * Return: how many were removed, or the -errno of opendir.
+ */
+int runtime_dir_clean_stale(const char *dir);
 
 #endif
