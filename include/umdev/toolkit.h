@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * umdev/toolkit.h - the plumbing every vendor driver needs, so that a
+ * driver is its device logic and little else: interrupt triggers with the
+ * SET_IRQS rules of vfio-pci, region and device info, and a PCI
+ * configuration space with write masks (BAR sizing as hardware does it).
+ *
+ * The rules live in freestanding files (src/toolkit/) that umdev_mtty.ko
+ * compiles too, so a driver behaves alike in both hosts.  Not thread-safe:
+ * call from the daemon's loop, as every driver callback is.
+ *
+ * Added in ABI 1.1 (version node UMDEV_1.1 of libumdev.so).
+ */
+#ifndef UMDEV_TOOLKIT_H
+#define UMDEV_TOOLKIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/vfio.h>
+
+#include <umdev/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+UMDEV_ABI_BEGIN
+
+/* ---- interrupts ---- */
+
+struct umdev_irqs;
+
+/*
+ * What an index's enable/disable/mask/unmask mean for the device; every
+ * callback is optional.  @dev is the pointer given to umdev_irqs_new().
+ */
+struct umdev_irq_ops {
+	/* sizeof(struct umdev_irq_ops) as the driver was built: members
+	 * added later count as absent for an older driver. */
+	size_t size;
+	/* @index got a (new) trigger.  0, or -EINVAL to refuse it (e.g. MSI
+	 * while INTx is enabled): the previous trigger is kept. */
+	int (*enable)(void *dev, uint32_t index);
+	/* @index lost its trigger (removed, or the client left). */
+	void (*disable)(void *dev, uint32_t index);
+	/* ACTION_MASK / ACTION_UNMASK on an index reported MASKABLE. */
+	void (*mask)(void *dev, uint32_t index);
+	void (*unmask)(void *dev, uint32_t index);
+};
+
+/**
+ * umdev_irqs_new() - the interrupt state of one device, no trigger set.
+ * @info: @nr_indices entries; entry i is GET_IRQ_INFO's answer for IRQ
+ *        index i (flags and count, 0 or 1; argsz and index are ignored)
+ * @nr_indices: the device's IRQ indices (VFIO_PCI_NUM_IRQS for vfio-pci),
+ *              at most 8
+ * @ops: NULL, or callbacks (copied: it need not outlive the call)
+ * @dev: passed to @ops
+ *
+ * Triggers are eventfds only; signalling one never blocks (a counter at its
+ * maximum stays saturated, as the kernel's eventfd_signal() does).
+ * Return: the state, or NULL with errno EINVAL (a count above 1, too many
+ * indices, @ops->size too small) or ENOMEM.
+ */
+struct umdev_irqs *umdev_irqs_new(const struct vfio_irq_info *info,
+				  unsigned int nr_indices,
+				  const struct umdev_irq_ops *ops, void *dev);
+
+/** umdev_irqs_free() - release every trigger (closing it), free. NULL ok. */
+void umdev_irqs_free(struct umdev_irqs *irqs);
+
+/**
+ * umdev_irqs_get_info() - VFIO_DEVICE_GET_IRQ_INFO for @info->index.
+ * Return: 0, or -EINVAL for an index the device does not have.
+ */
+int umdev_irqs_get_info(const struct umdev_irqs *irqs,
+			struct vfio_irq_info *info);
+
+/**
+ * umdev_irqs_set() - VFIO_DEVICE_SET_IRQS, as a driver's set_irqs
+ * callback receives it (<umdev/vfio_device.h>).
+ *
+ * ACTION_TRIGGER: DATA_EVENTFD installs the trigger (fd >= 0, which must
+ * be an eventfd; the same fd again is kept) or removes it (fd -1);
+ * DATA_NONE, or DATA_BOOL true, signals the trigger once (test interrupt);
+ * count 0 with DATA_NONE removes it.  ACTION_MASK / UNMASK with DATA_NONE
+ * or DATA_BOOL (false: nothing) on an index reported MASKABLE.
+ *
+ * On success the fd installed is owned (and closed when replaced, removed
+ * or freed); on failure nothing changed and the caller still owns it.
+ * Return: 0; -EINVAL for an index with no vectors, start other than 0,
+ * count above 1 (or 0 other than TRIGGER + DATA_NONE), an unsupported
+ * action or data type, a negative fd other than -1, an fd that is not an
+ * eventfd, or the refusal of @ops->enable.
+ */
+int umdev_irqs_set(struct umdev_irqs *irqs, const struct vfio_irq_set *set,
+		   const void *data);
+
+/**
+ * umdev_irq_trigger() - signal @index's trigger once (an interrupt, or a
+ * device request on VFIO_PCI_REQ_IRQ_INDEX).  No trigger: nothing.
+ * Never blocks.
+ */
+void umdev_irq_trigger(struct umdev_irqs *irqs, uint32_t index);
+
+/**
+ * umdev_irqs_release_all() - the client left: disable every index and
+ * close every trigger (for a driver's close callback).
+ */
+void umdev_irqs_release_all(struct umdev_irqs *irqs);
+
+/* ---- device and region info ---- */
+
+/**
+ * umdev_pci_device_info() - VFIO_DEVICE_GET_INFO of a vfio-pci device
+ * that supports reset: flags PCI | RESET, VFIO_PCI_NUM_REGIONS regions,
+ * VFIO_PCI_NUM_IRQS IRQ indices.
+ */
+void umdev_pci_device_info(struct vfio_device_info *info);
+
+/**
+ * umdev_region_info_set() - VFIO_DEVICE_GET_REGION_INFO of a region of
+ * @size bytes at file offset @offset, read and write through the transport
+ * (a size-0 region reports no flags).  info->index is left as it is.
+ */
+void umdev_region_info_set(struct vfio_region_info *info, uint64_t size,
+			   uint64_t offset);
+
+UMDEV_ABI_END
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
