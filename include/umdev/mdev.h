@@ -31,7 +31,7 @@ UMDEV_ABI_BEGIN
 
 /* Version of this driver API.  A driver built for a newer major is refused. */
 #define UMDEV_DRIVER_ABI_MAJOR 1
-#define UMDEV_DRIVER_ABI_MINOR 0
+#define UMDEV_DRIVER_ABI_MINOR 1
 
 /* Length of a UUID string, without the NUL. */
 #define MDEV_UUID_STRLEN 36
