@@ -3,61 +3,62 @@
  * doorbell - a small out-of-tree umdev vendor driver: a virtual PCI device
  * with one MMIO BAR of registers (doorbell.h) and an MSI "doorbell"
  * interrupt.  It uses only the installed headers and libumdev's driver
- * ABI; umdevd loads it from its driver directory.
+ * ABI; umdevd loads it from its driver directory.  Interrupt triggers,
+ * SET_IRQS and config space come from libumdev's toolkit
+ * (<umdev/toolkit.h>): this file is the doorbell's own logic.
  */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <linux/pci_regs.h>
 
 #include <umdev/driver.h>
 #include <umdev/mdev.h>
-#include <umdev/vfio_device.h>
+#include <umdev/toolkit.h>
 
 #include "doorbell.h"
 
 #define DOORBELL_CONFIG_SIZE 256
 #define DOORBELL_MAX_DEVICES 4
+#define DOORBELL_CLASS 0x058000 /* memory controller, "other" */
 
 struct doorbell_state {
-	uint8_t config[DOORBELL_CONFIG_SIZE];
-	uint32_t bar0_addr; /* what the guest wrote to BAR0 */
+	struct umdev_pci_config *config;
+	struct umdev_irqs *irqs; /* MSI (the doorbell) and REQ */
 	uint32_t scratch, status, last, count;
-	int msi_fd; /* -1 when no trigger */
-	int req_fd;
 };
 
-static void doorbell_signal(int fd)
-{
-	uint64_t one = 1;
+static const struct vfio_irq_info doorbell_irqs[VFIO_PCI_NUM_IRQS] = {
+	[VFIO_PCI_MSI_IRQ_INDEX] = {
+		.flags = VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE,
+		.count = 1,
+	},
+	[VFIO_PCI_REQ_IRQ_INDEX] = { .flags = VFIO_IRQ_INFO_EVENTFD, .count = 1 },
+};
 
-	if (fd >= 0 && write(fd, &one, sizeof(one)) < 0) {
-		/* EAGAIN: counter saturated, the client is woken anyway. */
+static struct umdev_pci_config *doorbell_config_new(void)
+{
+	struct umdev_pci_config *cfg = umdev_pci_config_new(
+		DOORBELL_VENDOR_ID, DOORBELL_DEVICE_ID, DOORBELL_CLASS, 0);
+
+	if (cfg &&
+	    (umdev_pci_config_set_bar(cfg, 0, DOORBELL_BAR0_SIZE, false) ||
+	     umdev_pci_config_set(cfg, PCI_COMMAND, 2, 0,
+				  PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+					  PCI_COMMAND_INTX_DISABLE))) {
+		umdev_pci_config_free(cfg);
+		return NULL;
 	}
+	return cfg;
 }
 
-static void put16(uint8_t *p, uint16_t v)
+static void doorbell_free(struct doorbell_state *s)
 {
-	p[0] = v & 0xff;
-	p[1] = v >> 8;
-}
-
-static void doorbell_reset_state(struct doorbell_state *s)
-{
-	memset(s->config, 0, sizeof(s->config));
-	put16(s->config + 0x00, DOORBELL_VENDOR_ID);
-	put16(s->config + 0x02, DOORBELL_DEVICE_ID);
-	s->config[0x0b] = 0x05; /* class: memory controller, "other" */
-	s->config[0x0a] = 0x80;
-	s->bar0_addr = 0;
-	s->scratch = 0;
-	s->status = 0;
-	s->last = 0;
-	s->count = 0;
+	umdev_irqs_free(s->irqs);
+	umdev_pci_config_free(s->config);
+	free(s);
 }
 
 static int doorbell_probe(struct mdev_device *mdev)
@@ -66,28 +67,20 @@ static int doorbell_probe(struct mdev_device *mdev)
 
 	if (!s)
 		return -ENOMEM;
-	s->msi_fd = -1;
-	s->req_fd = -1;
-	doorbell_reset_state(s);
+	s->config = doorbell_config_new();
+	s->irqs = umdev_irqs_new(doorbell_irqs, VFIO_PCI_NUM_IRQS, NULL, NULL);
+	if (!s->config || !s->irqs) {
+		doorbell_free(s);
+		return -ENOMEM;
+	}
 	mdev_set_drvdata(mdev, s);
 	return 0;
 }
 
-static void doorbell_close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 static void doorbell_remove(struct mdev_device *mdev)
 {
-	struct doorbell_state *s = mdev_get_drvdata(mdev);
-
-	doorbell_close_fd(&s->msi_fd);
-	doorbell_close_fd(&s->req_fd);
+	doorbell_free(mdev_get_drvdata(mdev));
 	mdev_set_drvdata(mdev, NULL);
-	free(s);
 }
 
 static int doorbell_open(struct mdev_device *mdev)
@@ -99,16 +92,13 @@ static void doorbell_close(struct mdev_device *mdev)
 {
 	struct doorbell_state *s = mdev_get_drvdata(mdev);
 
-	doorbell_close_fd(&s->msi_fd);
-	doorbell_close_fd(&s->req_fd);
+	umdev_irqs_release_all(s->irqs);
 }
 
 static int doorbell_get_info(struct mdev_device *mdev,
 			     struct vfio_device_info *info)
 {
-	info->flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
-	info->num_regions = VFIO_PCI_NUM_REGIONS;
-	info->num_irqs = VFIO_PCI_NUM_IRQS;
+	umdev_pci_device_info(info);
 	return 0;
 }
 
@@ -126,73 +116,24 @@ static int doorbell_get_region_info(struct mdev_device *mdev,
 {
 	if (info->index >= VFIO_PCI_NUM_REGIONS)
 		return -EINVAL;
-	info->offset = 0;
-	info->size = doorbell_region_size(info->index);
-	info->flags = info->size ? VFIO_REGION_INFO_FLAG_READ |
-					   VFIO_REGION_INFO_FLAG_WRITE :
-				   0;
+	umdev_region_info_set(info, doorbell_region_size(info->index), 0);
 	return 0;
 }
 
 static int doorbell_get_irq_info(struct mdev_device *mdev,
 				 struct vfio_irq_info *info)
 {
-	if (info->index >= VFIO_PCI_NUM_IRQS)
-		return -EINVAL;
-	info->flags = 0;
-	info->count = 0;
-	if (info->index == VFIO_PCI_MSI_IRQ_INDEX) {
-		info->flags = VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE;
-		info->count = 1;
-	} else if (info->index == VFIO_PCI_REQ_IRQ_INDEX) {
-		info->flags = VFIO_IRQ_INFO_EVENTFD;
-		info->count = 1;
-	}
-	return 0;
+	struct doorbell_state *s = mdev_get_drvdata(mdev);
+
+	return umdev_irqs_get_info(s->irqs, info);
 }
 
-/* Only ACTION_TRIGGER on MSI and REQ; the transport validated @set. */
 static int doorbell_set_irqs(struct mdev_device *mdev,
 			     const struct vfio_irq_set *set, const void *data)
 {
 	struct doorbell_state *s = mdev_get_drvdata(mdev);
-	uint32_t type = set->flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
-	int *slot;
-	int32_t fd;
 
-	if (set->index == VFIO_PCI_MSI_IRQ_INDEX)
-		slot = &s->msi_fd;
-	else if (set->index == VFIO_PCI_REQ_IRQ_INDEX)
-		slot = &s->req_fd;
-	else
-		return -EINVAL;
-	if (!(set->flags & VFIO_IRQ_SET_ACTION_TRIGGER))
-		return -EINVAL;
-	if (set->count == 0) {
-		if (type != VFIO_IRQ_SET_DATA_NONE)
-			return -EINVAL;
-		doorbell_close_fd(slot);
-		return 0;
-	}
-	switch (type) {
-	case VFIO_IRQ_SET_DATA_NONE:
-		doorbell_signal(*slot);
-		return 0;
-	case VFIO_IRQ_SET_DATA_BOOL:
-		if (((const uint8_t *)data)[0])
-			doorbell_signal(*slot);
-		return 0;
-	case VFIO_IRQ_SET_DATA_EVENTFD:
-		memcpy(&fd, data, sizeof(fd));
-		if (fd < -1)
-			return -EINVAL;
-		if (*slot >= 0 && *slot != fd)
-			close(*slot);
-		*slot = fd;
-		return 0;
-	default:
-		return -EINVAL;
-	}
+	return umdev_irqs_set(s->irqs, set, data);
 }
 
 static uint32_t doorbell_bar0_read(struct doorbell_state *s, uint64_t reg)
@@ -224,7 +165,7 @@ static void doorbell_bar0_write(struct doorbell_state *s, uint64_t reg,
 		s->last = val;
 		s->count++;
 		s->status |= DOORBELL_STATUS_RUNG;
-		doorbell_signal(s->msi_fd);
+		umdev_irq_trigger(s->irqs, VFIO_PCI_MSI_IRQ_INDEX);
 		break;
 	case DOORBELL_REG_STATUS:
 		s->status &= ~val;
@@ -234,26 +175,10 @@ static void doorbell_bar0_write(struct doorbell_state *s, uint64_t reg,
 	}
 }
 
-/* Config space: BAR0 sizing and the command register are writable. */
-static void doorbell_config_write(struct doorbell_state *s, uint64_t off,
-				  const uint8_t *buf, uint32_t count)
+/* BAR0: aligned 32-bit accesses only, like the hardware it models. */
+static bool doorbell_bar0_access_ok(uint64_t offset, uint32_t count)
 {
-	uint32_t val = 0;
-
-	if (off == PCI_BASE_ADDRESS_0 && count == 4) {
-		memcpy(&val, buf, 4);
-		s->bar0_addr = val & ~(uint32_t)(DOORBELL_BAR0_SIZE - 1);
-		memcpy(s->config + off, &s->bar0_addr, 4);
-	} else if (off == PCI_COMMAND && count <= 2) {
-		memcpy(s->config + off, buf, count);
-	}
-}
-
-static bool doorbell_range_ok(uint32_t index, uint64_t offset, uint32_t count)
-{
-	uint64_t size = doorbell_region_size(index);
-
-	return size && count && offset < size && count <= size - offset;
+	return count == 4 && offset % 4 == 0 && offset < DOORBELL_BAR0_SIZE;
 }
 
 static long doorbell_read(struct mdev_device *mdev, uint32_t index,
@@ -262,14 +187,10 @@ static long doorbell_read(struct mdev_device *mdev, uint32_t index,
 	struct doorbell_state *s = mdev_get_drvdata(mdev);
 	uint32_t val;
 
-	if (!doorbell_range_ok(index, offset, count))
-		return -EINVAL;
-	if (index == VFIO_PCI_CONFIG_REGION_INDEX) {
-		memcpy(buf, s->config + offset, count);
-		return count;
-	}
-	/* BAR0: aligned 32-bit accesses only, like the hardware it models. */
-	if (count != 4 || offset % 4)
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
+		return umdev_pci_config_read(s->config, offset, buf, count);
+	if (index != VFIO_PCI_BAR0_REGION_INDEX ||
+	    !doorbell_bar0_access_ok(offset, count))
 		return -EINVAL;
 	val = doorbell_bar0_read(s, offset);
 	memcpy(buf, &val, 4);
@@ -282,13 +203,10 @@ static long doorbell_write(struct mdev_device *mdev, uint32_t index,
 	struct doorbell_state *s = mdev_get_drvdata(mdev);
 	uint32_t val;
 
-	if (!doorbell_range_ok(index, offset, count))
-		return -EINVAL;
-	if (index == VFIO_PCI_CONFIG_REGION_INDEX) {
-		doorbell_config_write(s, offset, buf, count);
-		return count;
-	}
-	if (count != 4 || offset % 4)
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
+		return umdev_pci_config_write(s->config, offset, buf, count);
+	if (index != VFIO_PCI_BAR0_REGION_INDEX ||
+	    !doorbell_bar0_access_ok(offset, count))
 		return -EINVAL;
 	memcpy(&val, buf, 4);
 	doorbell_bar0_write(s, offset, val);
@@ -297,15 +215,22 @@ static long doorbell_write(struct mdev_device *mdev, uint32_t index,
 
 static int doorbell_reset(struct mdev_device *mdev)
 {
-	doorbell_reset_state(mdev_get_drvdata(mdev));
+	struct doorbell_state *s = mdev_get_drvdata(mdev);
+
+	umdev_pci_config_reset(s->config);
+	s->scratch = 0;
+	s->status = 0;
+	s->last = 0;
+	s->count = 0;
 	return 0;
 }
 
+/* Removal is waiting for the client: ring its REQ eventfd, if any. */
 static void doorbell_request(struct mdev_device *mdev, unsigned int count)
 {
 	struct doorbell_state *s = mdev_get_drvdata(mdev);
 
-	doorbell_signal(s->req_fd);
+	umdev_irq_trigger(s->irqs, VFIO_PCI_REQ_IRQ_INDEX);
 }
 
 static const struct umdev_device_ops doorbell_ops = {

@@ -127,6 +127,60 @@ void umdev_pci_device_info(struct vfio_device_info *info);
 void umdev_region_info_set(struct vfio_region_info *info, uint64_t size,
 			   uint64_t offset);
 
+/* ---- PCI configuration space ---- */
+
+/* 256 bytes with a mask of writable bits; opaque. */
+struct umdev_pci_config;
+
+/**
+ * umdev_pci_config_new() - a type 0 header with @vendor, @device,
+ * @class_code (base << 16 | subclass << 8 | programming interface) and
+ * @revision; everything else 0 and read-only until set below.
+ * Return: the space, or NULL with errno ENOMEM.
+ */
+struct umdev_pci_config *umdev_pci_config_new(uint16_t vendor, uint16_t device,
+					      uint32_t class_code,
+					      uint8_t revision);
+/** umdev_pci_config_free() - NULL is fine. */
+void umdev_pci_config_free(struct umdev_pci_config *cfg);
+
+/**
+ * umdev_pci_config_set() - power-on value of the @width-byte (1, 2, 4)
+ * register at @offset, and the bits of it a guest may change (e.g.
+ * PCI_COMMAND with the command bits the device implements).
+ * Return: 0, or -EINVAL for another width, a register not naturally
+ * aligned, or one past the 256 bytes.
+ */
+int umdev_pci_config_set(struct umdev_pci_config *cfg, unsigned int offset,
+			 unsigned int width, uint32_t value, uint32_t writable);
+
+/**
+ * umdev_pci_config_set_bar() - BAR @bar (0-5) decodes @size bytes of I/O
+ * space (@io true) or 32-bit memory space: sizing (writing all ones) reads
+ * back the size, address bits below it stay 0.
+ * Return: 0, or -EINVAL for @bar above 5 or a @size that is not a power of
+ * two of at least 4 (I/O) or 16 (memory) bytes, or above 2 GiB.
+ */
+int umdev_pci_config_set_bar(struct umdev_pci_config *cfg, unsigned int bar,
+			     uint32_t size, bool io);
+
+/**
+ * umdev_pci_config_read() / umdev_pci_config_write() - a guest's access
+ * to the config region: @count bytes at @offset, any width and alignment;
+ * a write changes only the writable bits.
+ * Return: @count, or -EINVAL for an empty range or one past 256 bytes.
+ */
+long umdev_pci_config_read(const struct umdev_pci_config *cfg, uint64_t offset,
+			   void *buf, uint32_t count);
+long umdev_pci_config_write(struct umdev_pci_config *cfg, uint64_t offset,
+			    const void *buf, uint32_t count);
+
+/**
+ * umdev_pci_config_reset() - back to the power-on values (those given to
+ * umdev_pci_config_new(), _set() and _set_bar()).
+ */
+void umdev_pci_config_reset(struct umdev_pci_config *cfg);
+
 UMDEV_ABI_END
 
 #ifdef __cplusplus

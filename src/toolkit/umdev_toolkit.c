@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libumdev's driver toolkit (<umdev/toolkit.h>): the freestanding rules of
- * vfio_irq_state.c and vfio_info.c with eventfd triggers, behind an opaque
- * handle so that the layout can change without breaking drivers.
+ * vfio_irq_state.c, vfio_info.c and pci_config_space.c, with eventfd
+ * triggers, behind opaque handles so that layouts can change without
+ * breaking drivers.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <umdev/toolkit.h>
 
 #include "eventfd_trigger.h"
+#include "pci_config_space.h"
 #include "vfio_info.h"
 #include "vfio_irq_state.h"
 
@@ -106,4 +108,73 @@ void umdev_region_info_set(struct vfio_region_info *info, uint64_t size,
 			   uint64_t offset)
 {
 	vfio_info_region(info, size, offset);
+}
+
+struct umdev_pci_config {
+	struct pci_config now;
+	struct pci_config power_on;
+};
+
+struct umdev_pci_config *umdev_pci_config_new(uint16_t vendor, uint16_t device,
+					      uint32_t class_code,
+					      uint8_t revision)
+{
+	struct umdev_pci_config *cfg = malloc(sizeof(*cfg));
+
+	if (!cfg) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	pci_config_space_init(&cfg->power_on, vendor, device, class_code,
+			      revision);
+	cfg->now = cfg->power_on;
+	return cfg;
+}
+
+void umdev_pci_config_free(struct umdev_pci_config *cfg)
+{
+	free(cfg);
+}
+
+/* Setting describes the power-on state; the current one follows it. */
+int umdev_pci_config_set(struct umdev_pci_config *cfg, unsigned int offset,
+			 unsigned int width, uint32_t value, uint32_t writable)
+{
+	int ret = pci_config_space_set(&cfg->power_on, offset, width, value,
+				       writable);
+
+	if (!ret)
+		cfg->now = cfg->power_on;
+	return ret;
+}
+
+int umdev_pci_config_set_bar(struct umdev_pci_config *cfg, unsigned int bar,
+			     uint32_t size, bool io)
+{
+	int ret = pci_config_space_set_bar(&cfg->power_on, bar, size, io);
+
+	if (!ret)
+		cfg->now = cfg->power_on;
+	return ret;
+}
+
+long umdev_pci_config_read(const struct umdev_pci_config *cfg, uint64_t offset,
+			   void *buf, uint32_t count)
+{
+	if (offset >= PCI_CONFIG_SIZE)
+		return -EINVAL;
+	return pci_config_read(&cfg->now, (unsigned int)offset, buf, count);
+}
+
+long umdev_pci_config_write(struct umdev_pci_config *cfg, uint64_t offset,
+			    const void *buf, uint32_t count)
+{
+	if (offset >= PCI_CONFIG_SIZE)
+		return -EINVAL;
+	return pci_config_write(&cfg->now, (unsigned int)offset, buf, count);
+}
+
+void umdev_pci_config_reset(struct umdev_pci_config *cfg)
+{
+	cfg->now = cfg->power_on;
 }
