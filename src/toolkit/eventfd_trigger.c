@@ -43,11 +43,15 @@ int eventfd_trigger_signal_fd(int fd)
 	uint64_t one = 1;
 	ssize_t ret;
 
+	if (fd < 0)
+		return -EBADF;
 	do {
 		ret = poll(&pfd, 1, 0);
 	} while (ret < 0 && errno == EINTR);
 	if (ret < 0)
 		return -errno;
+	if (pfd.revents & POLLNVAL)
+		return -EBADF;
 	if (!(pfd.revents & POLLOUT))
 		return 0; /* saturated: the client is woken anyway */
 	do {
