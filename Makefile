@@ -1,15 +1,16 @@
 # umdev - the two commands a new user needs (as root on Debian 12):
 #   make demo    build, start umdevd, create a device, show bytes and interrupts
 #   make check   build and run every test; ends with "N passed, N failed"
-# Also: make (build), make install [DESTDIR=… PREFIX=…], make check-kernel,
-#       make bench, make fuzz.
+# Also: make (build), make install [DESTDIR=… PREFIX=…] (builds in build-install),
+#       make deb (Debian packages in ..), make check-kernel, make bench, make fuzz.
 
 BUILD  ?= build
 ASAN_BUILD ?= build-asan
+INSTALL_BUILD ?= build-install
 PREFIX ?= /usr/local
 MESON_OPTS ?= -Dwerror=true
 
-.PHONY: all build bootstrap demo check check-kernel bench install clean fuzz
+.PHONY: all build bootstrap demo check check-kernel bench install deb clean fuzz
 
 all: build
 
@@ -47,10 +48,22 @@ bench:
 	@$(MAKE) --no-print-directory build
 	@bench/run $(BUILD)
 
-install: build
-	meson configure $(BUILD) -Dprefix=$(PREFIX) >/dev/null
-	ninja -C $(BUILD)
-	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild --quiet
+# Installing builds in its own directory, configured for PREFIX: ./build
+# (make demo, make check) keeps its configuration.
+install: bootstrap
+	@if [ ! -f $(INSTALL_BUILD)/build.ninja ]; then \
+		meson setup $(INSTALL_BUILD) --prefix=$(PREFIX) -Dtests=false $(MESON_OPTS); \
+	elif [ "$$(meson introspect --buildoptions $(INSTALL_BUILD) | python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"][0])')" != "$(PREFIX)" ]; then \
+		meson configure $(INSTALL_BUILD) -Dprefix=$(PREFIX); \
+	fi
+	ninja -C $(INSTALL_BUILD)
+	DESTDIR=$(DESTDIR) meson install -C $(INSTALL_BUILD) --no-rebuild --quiet
+
+# Debian packages (debian/): umdev, libumdev0, libumdev-dev, umdev-mtty-dkms,
+# written to the parent directory.
+deb:
+	@scripts/bootstrap build pkg
+	dpkg-buildpackage -us -uc -b -j$$(nproc)
 
 clean:
 	rm -rf $(BUILD) build-*

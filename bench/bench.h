@@ -75,6 +75,9 @@ struct bench_arm {
  */
 int bench_interleave_arms(const struct bench_arm *arms, size_t nr, size_t iters,
 			  size_t warmup);
+/* The same with blocks of @block iterations (slow iterations: fewer). */
+int bench_interleave_arms_block(const struct bench_arm *arms, size_t nr,
+				size_t iters, size_t warmup, size_t block);
 /* The common case: a target and its floor. */
 int bench_interleave(bench_iter_fn target, void *tctx, struct bench_series *ts,
 		     bench_iter_fn floor, void *fctx, struct bench_series *fs,
@@ -84,23 +87,52 @@ int bench_interleave(bench_iter_fn target, void *tctx, struct bench_series *ts,
 int bench_read_full(int fd, void *buf, size_t len);
 int bench_write_full(int fd, const void *buf, size_t len);
 
-/* Print a result row and the machine-readable BENCH line. */
+/*
+ * Print a result row and the machine-readable line: BENCH with the target
+ * when @target_ratio > 0 (value/floor of the medians must stay <= it),
+ * else INFO.
+ */
 void bench_print_latency(const char *name, const char *what,
 			 const struct bench_summary *t,
 			 const struct bench_summary *f, double target_ratio);
+/* The same as information only (an INFO line). */
+void bench_print_info(const char *name, const char *what,
+		      const struct bench_summary *t,
+		      const struct bench_summary *f);
 
 /* ---- figures (one file each) ---- */
 struct bench_opts {
-	const char *socket; /* device socket in umdevd */
+	const char *socket; /* device socket in umdevd (polling off) */
+	const char *socket_poll; /* one in a umdevd --poll-us, or NULL */
+	const char *socket_poll_client; /* another there, for the client poll */
+	const char *socket_many; /* one in a umdevd holding o->many devices */
+	unsigned int many;
+	unsigned int client_poll_us; /* the client's polling wait, poll arm */
+	const char *placement; /* in every name: same_cpu, cross_cpu, ... */
+	/* Targets (value/floor) for this placement; 0: information only. */
+	double region_target, posted_target, irq_target, throughput_target;
 	const char *out; /* directory for .dat files */
 	size_t iters;
 	size_t scale_iters;
+	/* populate / ctl */
+	const char *control; /* a umdevd's control socket */
+	unsigned int first, count; /* device numbers first..first+count-1 */
+	const char *umdevctl;
+	const char *rt, *rt_many; /* runtime dirs: few devices, many */
+	unsigned int few;
 };
 
 int bench_region(const struct bench_opts *o);
+int bench_posted(const struct bench_opts *o);
 int bench_irq(const struct bench_opts *o);
 int bench_throughput(const struct bench_opts *o);
+int bench_many(const struct bench_opts *o);
 int bench_scale(const struct bench_opts *o);
+/* bench_ctl.c: create devices through a control socket; umdevctl cycles. */
+int bench_populate(const struct bench_opts *o);
+int bench_ctl(const struct bench_opts *o);
+/* The UUID bench/run and the bench give device number @n. */
+void bench_ctl_uuid(char *buf, size_t len, unsigned int n);
 
 /* Floors: helper processes (bench_floor.c). */
 struct bench_peer {
@@ -110,6 +142,8 @@ struct bench_peer {
 	volatile uint64_t *shared; /* page shared with the peer */
 };
 
+/* Sink peer: reads @req-byte messages until EOF. */
+int bench_peer_sink(struct bench_peer *p, size_t req);
 /* Ping-pong peer: reads @req bytes, answers @rep bytes, until EOF. */
 int bench_peer_pingpong(struct bench_peer *p, size_t req, size_t rep);
 /*

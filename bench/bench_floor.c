@@ -64,6 +64,23 @@ static int bench_peer_fork_socket(struct bench_peer *p,
 	return 0;
 }
 
+static void bench_sink_loop(int fd, const size_t *arg)
+{
+	uint8_t req[4096];
+
+	while (!bench_read_full(fd, req, arg[0]))
+		;
+}
+
+int bench_peer_sink(struct bench_peer *p, size_t req)
+{
+	size_t arg[1] = { req };
+
+	if (req > 4096)
+		return -EINVAL;
+	return bench_peer_fork_socket(p, bench_sink_loop, arg);
+}
+
 static void bench_pingpong_loop(int fd, const size_t *arg)
 {
 	uint8_t req[4096], rep[4096];

@@ -34,7 +34,7 @@
 #include "mtty_driver.h"
 #include "vfio-user/server.h"
 #include "vfio-user/wire.h"
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 #define FUZZ_UUID "f0d15000-0000-4000-8000-000000000001"
 #define FUZZ_MAX_WATCH 4

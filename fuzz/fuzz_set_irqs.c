@@ -22,7 +22,7 @@
 #include "fuzz_util.h"
 #include "mtty_driver.h"
 #include "mtty_state.h"
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 #define FUZZ_UUID "f0220000-0000-4000-8000-000000000001"
 #define FUZZ_IRQ_SET_HDR 20 /* argsz, flags, index, start, count */

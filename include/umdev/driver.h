@@ -35,7 +35,8 @@ extern "C" {
 
 /*
  * What a driver tells umdevd.  Layout is frozen for a given ABI major:
- * new members go at the end, guarded by abi_minor.
+ * new members go at the end, and abi_minor says which ones a driver has
+ * (umdev_driver_entry_copy() reads only those).
  */
 struct umdev_driver_entry {
 	/* UMDEV_DRIVER_ABI_MAJOR/MINOR the driver was built with. */
@@ -84,6 +85,47 @@ UMDEV_ABI_BEGIN
  * not UMDEV_DRIVER_ABI_MAJOR.  umdevd refuses such a driver.
  */
 int umdev_driver_abi_check(const struct umdev_driver_entry *entry);
+/**
+ * umdev_driver_entry_copy() - for the host that loads drivers: check @entry
+ * as umdev_driver_abi_check() does, then copy it into @out, every member
+ * that @entry's abi_minor does not have set to 0 / NULL, so the host reads
+ * only its copy.  (Added in 1.1.)
+ * Return: 0; -EINVAL for a NULL argument; -EPROTONOSUPPORT for another
+ * major (@out untouched).
+ */
+int umdev_driver_entry_copy(const struct umdev_driver_entry *entry,
+			    struct umdev_driver_entry *out);
+
+/*
+ * Options the host gives a driver (umdevd --driver-opt DRIVER.KEY=VALUE),
+ * read in the driver's init.  An option is accepted only if its driver
+ * asks for it: the host refuses, naming it, an option no driver asked for
+ * and one whose value the driver refused.  Added in UMDEV_1.1.
+ */
+/**
+ * umdev_driver_option() - the value of option @key of driver @driver.
+ * Return: the value (owned by @core, valid until it is freed), or NULL if
+ * the host gave none.
+ */
+const char *umdev_driver_option(struct mdev_core *core, const char *driver,
+				const char *key);
+/**
+ * umdev_driver_option_uint() - option @key of @driver as a decimal number
+ * from @min to @max, stored in *@val; *@val is left alone if the host gave
+ * no value.
+ * Return: 0 (given and valid, or not given); -EINVAL if the value is not
+ * such a number (recorded as refused, with the range as the reason).
+ */
+int umdev_driver_option_uint(struct mdev_core *core, const char *driver,
+			     const char *key, unsigned long min,
+			     unsigned long max, unsigned long *val);
+/**
+ * umdev_driver_option_invalid() - the driver refuses the value of option
+ * @key, for reason @why (copied; the host names the option and value).
+ * Return: -EINVAL, for the driver's init to return.
+ */
+int umdev_driver_option_invalid(struct mdev_core *core, const char *driver,
+				const char *key, const char *why);
 UMDEV_ABI_END
 
 #ifdef __cplusplus

@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * umdev/mdev.h - the userspace mdev core and the vendor-driver API.
+ * umdev/mdev.h - the userspace mdev core as a vendor driver sees it:
+ * registering parents and their types, the accessors of the opaque handles,
+ * and timers.  What only a host (umdevd, a test harness) calls - creating
+ * and removing devices, opening them for a transport, firing timers - is in
+ * <umdev/mdev_host.h>.
  *
  * Parents register with a driver and a set of types; devices are created by
- * UUID, found through a hash index and removed by UUID.  Every handle is
- * opaque: drivers and management code reach a device only through the
- * accessors below (mdev_uuid(), mdev_get_drvdata(), ...), so the core can
- * change without breaking drivers built against an older header.
+ * UUID and removed by UUID.  Every handle is opaque: drivers reach a device
+ * only through the accessors below (mdev_uuid(), mdev_get_drvdata(), ...),
+ * so the core can change without breaking drivers built against an older
+ * header.  The structs a driver hands the core (struct mdev_driver, struct
+ * umdev_device_ops, the struct mdev_type_desc array) can grow at their end
+ * in a minor release: mdev_register_parent() tells the core their sizes as
+ * this header makes them (docs/driver-abi.md, "Growing the ABI").
  *
  * Conventions: functions return 0 (or a count) on success and -errno on
  * failure; the errnos a caller can see are listed with each function.
@@ -29,7 +36,11 @@ extern "C" {
 
 UMDEV_ABI_BEGIN
 
-/* Version of this driver API.  A driver built for a newer major is refused. */
+/*
+ * Version of this driver API.  A driver built for another major is refused;
+ * 1.1 added the migration callbacks of struct umdev_device_ops,
+ * mdev_register_parent_sized() and mdev_device_has_migration().
+ */
 #define UMDEV_DRIVER_ABI_MAJOR 1
 #define UMDEV_DRIVER_ABI_MINOR 1
 
@@ -42,7 +53,11 @@ struct mdev_type;
 struct mdev_device;
 struct mdev_timer;
 
-/* One type a parent offers.  Type id = "<driver name>-<name>". */
+/*
+ * One type a parent offers.  Type id = "<driver name>-<name>".  Members
+ * added in a later minor go at the end; the core steps through the array by
+ * the driver's sizeof (struct umdev_abi_sizes.type_desc), not its own.
+ */
 struct mdev_type_desc {
 	const char *name; /* "1": suffix of the type id */
 	const char *pretty_name; /* sysfs "name": "Single port serial" */
@@ -55,7 +70,7 @@ struct mdev_type_desc {
 	const void *driver_data;
 };
 
-/* A vendor driver. */
+/* A vendor driver.  Members added in a later minor go at the end. */
 struct mdev_driver {
 	const char *name; /* "mtty": parent name and type-id prefix */
 	const struct umdev_device_ops *device_ops;
@@ -76,82 +91,87 @@ struct mdev_driver {
 };
 
 /*
- * What the host (the daemon's event loop) provides to the core, so that
- * drivers can have timers.  May be NULL: timers then never fire on their
- * own (unit tests fire them with mdev_timer_fire_due()).
+ * The sizes, as the driver's headers made them, of the structs it hands
+ * the core.  The core reads a member only if it lies inside the driver's
+ * size and treats every member past it as absent (NULL / 0).  Made by
+ * UMDEV_ABI_SIZES; a driver never fills one in by hand.  (Itself extensible
+ * the same way: @sizes is its own size.)
  */
-struct mdev_host_ops {
-	/* Call @ready(@arg) whenever @fd is readable.  0 or -errno. */
-	int (*watch_fd)(void *host, int fd, void (*ready)(void *arg),
-			void *arg);
-	void (*unwatch_fd)(void *host, int fd);
+struct umdev_abi_sizes {
+	uint32_t sizes; /* sizeof(struct umdev_abi_sizes) */
+	uint32_t driver; /* sizeof(struct mdev_driver) */
+	uint32_t device_ops; /* sizeof(struct umdev_device_ops) */
+	uint32_t type_desc; /* sizeof(struct mdev_type_desc): the stride */
 };
 
-/* ---- core (used by the daemon) ---- */
+/* The sizes of this header's structs, for mdev_register_parent_sized(). */
+#define UMDEV_ABI_SIZES                                        \
+	(&(const struct umdev_abi_sizes){                      \
+		.sizes = sizeof(struct umdev_abi_sizes),       \
+		.driver = sizeof(struct mdev_driver),          \
+		.device_ops = sizeof(struct umdev_device_ops), \
+		.type_desc = sizeof(struct mdev_type_desc),    \
+	})
 
-/** mdev_core_new() - an empty core.  NULL with errno = ENOMEM on failure. */
-struct mdev_core *mdev_core_new(const struct mdev_host_ops *host,
-				void *host_data);
-/** mdev_core_free() - remove every device and parent, free the core. */
-void mdev_core_free(struct mdev_core *core);
+/* ---- registration ---- */
 
 /**
- * mdev_register_parent() - register parent @name served by @drv with types.
+ * mdev_register_parent_sized() - register parent @name served by @drv with
+ * @nr_types types (added in 1.1; call it through mdev_register_parent()).
+ * @core:        the core (the driver's init gets it)
+ * @name:        parent name, unique in the core, no '/'
+ * @drv:         the driver: name, device_ops, probe and remove are required
+ * @types:       @nr_types descriptions, copied (may live on the stack)
+ * @nr_types:    at least 1
+ * @parent_data: the driver's, see mdev_parent_get_data()
+ * @out:         the new parent, if not NULL
+ * @sizes:       UMDEV_ABI_SIZES as the driver was compiled
+ *
+ * The core copies @drv and its device_ops at once: later changes to them
+ * are not seen.  A migration callback set without the others it needs is
+ * refused (see struct umdev_device_ops).
  * Return: 0; -EEXIST if a parent of that name exists; -EINVAL for missing
- * names/ops or no types; -ENOMEM.
+ * names/ops, no types, duplicate or malformed type names, incomplete
+ * migration callbacks, or @sizes smaller than the 1.0 structs; -ENOMEM.
+ */
+int mdev_register_parent_sized(struct mdev_core *core, const char *name,
+			       const struct mdev_driver *drv,
+			       const struct mdev_type_desc *types,
+			       unsigned int nr_types, void *parent_data,
+			       struct mdev_parent **out,
+			       const struct umdev_abi_sizes *sizes);
+
+/*
+ * mdev_register_parent() - the 1.0 entry point: as
+ * mdev_register_parent_sized() for structs of their 1.0 layout (a driver
+ * built against 1.0 headers calls this symbol).  A driver built against
+ * this header reaches mdev_register_parent_sized() through the macro below,
+ * with its own struct sizes.
  */
 int mdev_register_parent(struct mdev_core *core, const char *name,
 			 const struct mdev_driver *drv,
 			 const struct mdev_type_desc *types,
 			 unsigned int nr_types, void *parent_data,
 			 struct mdev_parent **out);
+#define mdev_register_parent(core, name, drv, types, nr_types, parent_data, \
+			     out)                                           \
+	mdev_register_parent_sized(core, name, drv, types, nr_types,        \
+				   parent_data, out, UMDEV_ABI_SIZES)
+
 /** mdev_unregister_parent() - remove the parent's devices, then it. */
 void mdev_unregister_parent(struct mdev_parent *parent);
 
-/**
- * mdev_core_create() - create a device of @type_id on @parent_name.
- * @uuid_str: the device's UUID (any case; stored and printed lowercase).
- * Return: 0 (and *@out if not NULL); -EINVAL for a malformed UUID;
- * -EEXIST if the UUID is used anywhere; -ENODEV for an unknown parent;
- * -ENOENT for an unknown type; -EUSERS when no instance is available; or
- * the driver's probe error.
- */
-int mdev_core_create(struct mdev_core *core, const char *uuid_str,
-		     const char *parent_name, const char *type_id,
-		     struct mdev_device **out);
-
-/**
- * mdev_core_remove() - remove the device @uuid_str.
- * If a client has the device open, the driver is asked to release it
- * (device_ops->request) and -EBUSY is returned: the caller waits a bounded
- * time for the client to go, forces it off, then calls again.
- * Return: 0; -EINVAL malformed UUID; -ENODEV unknown; -EBUSY as above.
- */
-int mdev_core_remove(struct mdev_core *core, const char *uuid_str);
-
-/** mdev_core_find() - the device with @uuid, or NULL.  O(1). */
-struct mdev_device *mdev_core_find(struct mdev_core *core, const uuid_t uuid);
-/** mdev_core_find_str() - as mdev_core_find(); NULL if malformed/unknown. */
-struct mdev_device *mdev_core_find_str(struct mdev_core *core,
-				       const char *uuid_str);
 /** mdev_core_find_parent() - parent by name, or NULL. */
 struct mdev_parent *mdev_core_find_parent(struct mdev_core *core,
 					  const char *name);
 /** mdev_parent_find_type() - @parent's type with id @type_id, or NULL. */
 struct mdev_type *mdev_parent_find_type(struct mdev_parent *parent,
 					const char *type_id);
-/** mdev_core_nr_devices() - how many devices exist. */
-size_t mdev_core_nr_devices(const struct mdev_core *core);
-
-/* Iteration: pass NULL for the first, NULL is returned after the last. */
-struct mdev_parent *mdev_core_next_parent(struct mdev_core *core,
-					  struct mdev_parent *prev);
+/* A parent's types: pass NULL for the first; NULL after the last. */
 struct mdev_type *mdev_parent_next_type(struct mdev_parent *parent,
 					struct mdev_type *prev);
-struct mdev_device *mdev_core_next_device(struct mdev_core *core,
-					  struct mdev_device *prev);
 
-/* ---- opaque handles: accessors (drivers and management) ---- */
+/* ---- opaque handles: accessors ---- */
 
 /** mdev_uuid() - the device's UUID (16 bytes). */
 const uint8_t *mdev_uuid(const struct mdev_device *mdev);
@@ -163,18 +183,13 @@ struct mdev_parent *mdev_parent_of(const struct mdev_device *mdev);
 struct mdev_type *mdev_type_of(const struct mdev_device *mdev);
 /** mdev_is_open() - true while a client has the device. */
 bool mdev_is_open(const struct mdev_device *mdev);
-/** mdev_device_ops() - the ops of the device's driver. */
-const struct umdev_device_ops *mdev_device_ops(const struct mdev_device *mdev);
-
-/**
- * mdev_device_open() / mdev_device_close() - a transport's client arrived /
- * left.  open returns 0, -EBUSY if already open, or the driver's error.
- */
-int mdev_device_open(struct mdev_device *mdev);
-void mdev_device_close(struct mdev_device *mdev);
 
 const char *mdev_parent_name(const struct mdev_parent *parent);
 void *mdev_parent_get_data(const struct mdev_parent *parent);
+/**
+ * mdev_parent_driver() - the struct mdev_driver the parent was registered
+ * with: the driver's own object (compare it with yours), not the core's copy.
+ */
 const struct mdev_driver *mdev_parent_driver(const struct mdev_parent *parent);
 
 /** mdev_type_id() - "<driver>-<name>", e.g. "mtty-2". */
@@ -203,8 +218,6 @@ struct mdev_timer *mdev_timer_new(struct mdev_device *mdev,
  */
 int mdev_timer_arm(struct mdev_timer *timer, uint64_t delay_ns);
 void mdev_timer_free(struct mdev_timer *timer);
-/** mdev_timer_fire_due() - run expired timers now (hosts without a loop). */
-void mdev_timer_fire_due(struct mdev_core *core);
 
 UMDEV_ABI_END
 

@@ -11,6 +11,7 @@
 #ifndef UMDEV_VFIO_DEVICE_H
 #define UMDEV_VFIO_DEVICE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/vfio.h>
 
@@ -24,6 +25,13 @@ UMDEV_ABI_BEGIN
 
 struct mdev_device;
 
+/*
+ * A driver hands this struct to the core inside its struct mdev_driver; the
+ * core copies it (with the size the driver's header gave it) into a
+ * full-size struct of its own, where every callback the driver's ABI minor
+ * does not know is NULL.  Callbacks added in a minor release go at the end
+ * and are optional (docs/driver-abi.md, "Growing the ABI").
+ */
 struct umdev_device_ops {
 	/* A client connected.  -EBUSY if the driver cannot serve one now. */
 	int (*open)(struct mdev_device *mdev);
@@ -64,6 +72,68 @@ struct umdev_device_ops {
 	 * is how many times it has been asked.  Optional.
 	 */
 	void (*request)(struct mdev_device *mdev, unsigned int count);
+
+	/*
+	 * ---- Added in ABI 1.1: VFIO migration v2 (optional) ----
+	 *
+	 * The device side of <linux/vfio.h>'s migration state machine (enum
+	 * vfio_device_mig_state), served by a transport as the vfio-user
+	 * DEVICE_FEATURE / MIG_DATA_* commands.  Either all of get_flags,
+	 * get_state, set_state, read_data and write_data are set, or none
+	 * (mdev_register_parent() refuses a partial set with -EINVAL);
+	 * precopy_info is needed when get_flags reports PRE_COPY.  A driver
+	 * without them (every driver built for 1.0) has no migration:
+	 * mdev_device_has_migration() is false and the transport says so.
+	 * Every callback is called with the device open, never concurrently.
+	 */
+	/*
+	 * The migration features: VFIO_MIGRATION_STOP_COPY, optionally with
+	 * VFIO_MIGRATION_P2P and VFIO_MIGRATION_PRE_COPY.  Return 0.
+	 */
+	int (*migration_get_flags)(struct mdev_device *mdev, uint64_t *flags);
+	/* The current state (a VFIO_DEVICE_STATE_* value).  Return 0. */
+	int (*migration_get_state)(struct mdev_device *mdev, uint32_t *state);
+	/*
+	 * Take ONE arc of the state machine, from the current state straight
+	 * to @new_state: the transport decomposes a combination request into
+	 * single arcs (as the kernel's vfio_mig_get_next_state() does) and
+	 * calls this once per arc.  Entering STOP_COPY or PRE_COPY(_P2P)
+	 * starts a saving stream, entering RESUMING an empty loading stream;
+	 * RESUMING -> STOP applies the stream loaded.
+	 * Return: 0; -EINVAL if @new_state is not one arc away (the state is
+	 * unchanged); -EINVAL also when RESUMING -> STOP finds the stream
+	 * truncated, corrupt or of another device type; -ENOMEM, -EIO when
+	 * the device failed.  After a failure other than "not one arc" the
+	 * state is what get_state reports (VFIO_DEVICE_STATE_ERROR when the
+	 * device cannot go on: only a reset leaves ERROR).
+	 */
+	int (*migration_set_state)(struct mdev_device *mdev,
+				   uint32_t new_state);
+	/*
+	 * The next at most @len bytes of the saving stream, in STOP_COPY or
+	 * PRE_COPY(_P2P).  Return: the byte count; 0 at the end of the
+	 * stream (in PRE_COPY: nothing more to read until STOP_COPY);
+	 * -EINVAL in any other state.
+	 */
+	long (*migration_read_data)(struct mdev_device *mdev, void *buf,
+				    size_t len);
+	/*
+	 * Append @len bytes to the loading stream, in RESUMING.  Return: @len
+	 * (or fewer: the caller sends the rest again); -EINVAL in any other
+	 * state or when the bytes cannot be part of a valid stream (the
+	 * device then stays in RESUMING until the next arc, which fails);
+	 * -EFBIG past the largest stream the device accepts.
+	 */
+	long (*migration_write_data)(struct mdev_device *mdev, const void *buf,
+				     size_t len);
+	/*
+	 * VFIO_MIG_GET_PRECOPY_INFO: bytes of the initial data and of the
+	 * dirty data still to be read, in PRE_COPY(_P2P).  Return: 0;
+	 * -EINVAL in any other state.
+	 */
+	int (*migration_precopy_info)(struct mdev_device *mdev,
+				      uint64_t *initial_bytes,
+				      uint64_t *dirty_bytes);
 };
 
 /**

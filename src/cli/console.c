@@ -252,7 +252,7 @@ int cli_cmd_console(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"Usage: umdevctl console -u UUID [--port N] [--runtime-dir DIR]\n");
+				"Usage: umdevctl console -u|--uuid UUID [--port N] [--runtime-dir DIR]\n");
 			return ch == 'h' ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 		}
 	}

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 #include "uuid_index.h"
 
@@ -32,7 +32,14 @@ struct mdev_type {
 struct mdev_parent {
 	struct mdev_core *core;
 	char *name;
-	const struct mdev_driver *drv;
+	/* The driver's own struct: only mdev_parent_driver() returns it. */
+	const struct mdev_driver *registered_drv;
+	/*
+	 * The core's full-size copies (driver_abi.h): all the core reads.
+	 * drv.device_ops points at ops.
+	 */
+	struct mdev_driver drv;
+	struct umdev_device_ops ops;
 	void *parent_data;
 	struct mdev_type *types;
 	unsigned int nr_types;
@@ -45,7 +52,8 @@ struct mdev_device {
 	struct mdev_core *core;
 	struct mdev_parent *parent;
 	struct mdev_type *type;
-	void *drvdata;
+	void *drvdata; /* set by the driver */
+	void *host_data; /* set by the host (mdev_set_host_data()) */
 	bool open;
 	unsigned int request_count; /* times the client was asked to leave */
 	struct mdev_timer *timers; /* this device's timers */
@@ -69,10 +77,14 @@ struct mdev_core {
 	struct mdev_device *devices_head, *devices_tail;
 	size_t nr_devices;
 	struct uuid_index index; /* uuid -> struct mdev_device * */
+	struct mdev_driver_option *options; /* driver_option.c */
 };
 
 /* device.c: tear one device down (no client check). */
 void mdev_device_destroy(struct mdev_device *mdev);
+
+/* driver_option.c: free the drivers' options (core teardown). */
+void mdev_driver_options_free(struct mdev_core *core);
 
 /* timer.c: free the timers a driver left behind on a removed device. */
 void mdev_timer_free_for_device(struct mdev_device *mdev);

@@ -4,18 +4,36 @@
  * probe, accounting), remove (ask an open client to leave, or unbind and
  * free), open/close by a transport, lookups, iteration and accessors.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core_internal.h"
+#include "driver_abi.h"
+
+bool mdev_uuid_valid(const char *s)
+{
+	size_t i;
+
+	if (!s || strlen(s) != MDEV_UUID_STRLEN)
+		return false;
+	for (i = 0; i < MDEV_UUID_STRLEN; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!isxdigit((unsigned char)s[i])) {
+			return false;
+		}
+	}
+	return true;
+}
 
 /* Parse @uuid_str into @uuid; -EINVAL when malformed or @core is NULL. */
 static int mdev_parse_uuid(const struct mdev_core *core, const char *uuid_str,
 			   uuid_t uuid)
 {
-	if (!core || !uuid_str || strlen(uuid_str) != MDEV_UUID_STRLEN ||
-	    uuid_parse(uuid_str, uuid))
+	if (!core || !mdev_uuid_valid(uuid_str) || uuid_parse(uuid_str, uuid))
 		return -EINVAL;
 	return 0;
 }
@@ -72,7 +90,7 @@ int mdev_core_create(struct mdev_core *core, const char *uuid_str,
 		free(mdev);
 		return ret;
 	}
-	ret = parent->drv->probe(mdev);
+	ret = parent->drv.probe(mdev);
 	if (ret) {
 		uuid_index_remove(&core->index, uuid);
 		mdev_timer_free_for_device(mdev);
@@ -98,7 +116,7 @@ void mdev_device_destroy(struct mdev_device *mdev)
 {
 	struct mdev_core *core = mdev->core;
 
-	mdev->parent->drv->remove(mdev);
+	mdev->parent->drv.remove(mdev);
 	mdev_timer_free_for_device(mdev);
 	uuid_index_remove(&core->index, mdev->uuid);
 	if (mdev->prev)
@@ -230,6 +248,16 @@ void mdev_set_drvdata(struct mdev_device *mdev, void *data)
 	mdev->drvdata = data;
 }
 
+void *mdev_get_host_data(const struct mdev_device *mdev)
+{
+	return mdev->host_data;
+}
+
+void mdev_set_host_data(struct mdev_device *mdev, void *data)
+{
+	mdev->host_data = data;
+}
+
 struct mdev_parent *mdev_parent_of(const struct mdev_device *mdev)
 {
 	return mdev->parent;
@@ -247,5 +275,10 @@ bool mdev_is_open(const struct mdev_device *mdev)
 
 const struct umdev_device_ops *mdev_device_ops(const struct mdev_device *mdev)
 {
-	return mdev->parent->drv->device_ops;
+	return &mdev->parent->ops;
+}
+
+bool mdev_device_has_migration(const struct mdev_device *mdev)
+{
+	return umdev_device_ops_migrate(&mdev->parent->ops);
 }

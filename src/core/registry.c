@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core_internal.h"
+#include "driver_abi.h"
 
 /**
  * mdev_core_new() - an empty core.
@@ -46,6 +47,7 @@ void mdev_core_free(struct mdev_core *core)
 		return;
 	while (core->parents_head)
 		mdev_unregister_parent(core->parents_head);
+	mdev_driver_options_free(core);
 	uuid_index_fini(&core->index);
 	free(core);
 }
@@ -76,7 +78,7 @@ static int mdev_type_init(struct mdev_type *type, struct mdev_parent *parent,
 	type->parent = parent;
 	type->max_instances = desc->max_instances;
 	type->driver_data = desc->driver_data;
-	len = asprintf(&type->id, "%s-%s", parent->drv->name, desc->name);
+	len = asprintf(&type->id, "%s-%s", parent->drv.name, desc->name);
 	if (len < 0) {
 		type->id = NULL;
 		return -ENOMEM;
@@ -94,64 +96,106 @@ static int mdev_type_init(struct mdev_type *type, struct mdev_parent *parent,
 	return 0;
 }
 
-static int mdev_check_types(const struct mdev_type_desc *types,
-			    unsigned int nr_types)
+/*
+ * Type @i of the driver's array, whose elements are @stride bytes apart (the
+ * driver's sizeof), copied into @desc by the rule of driver_abi.h.
+ */
+static void mdev_type_desc_at(const struct mdev_type_desc *types, size_t stride,
+			      unsigned int i, struct mdev_type_desc *desc)
 {
+	umdev_abi_copy(desc, sizeof(*desc), (const char *)types + i * stride,
+		       stride);
+}
+
+static int mdev_check_types(const struct mdev_type_desc *types,
+			    unsigned int nr_types, size_t stride)
+{
+	struct mdev_type_desc t, u;
 	unsigned int i, j;
 
 	if (!types || !nr_types)
 		return -EINVAL;
 	for (i = 0; i < nr_types; i++) {
-		if (!types[i].name || !types[i].name[0] ||
-		    !types[i].pretty_name || !types[i].device_api ||
-		    strchr(types[i].name, '/'))
+		mdev_type_desc_at(types, stride, i, &t);
+		if (!t.name || !t.name[0] || !t.pretty_name || !t.device_api ||
+		    strchr(t.name, '/'))
 			return -EINVAL;
-		for (j = 0; j < i; j++)
-			if (!strcmp(types[i].name, types[j].name))
+		for (j = 0; j < i; j++) {
+			mdev_type_desc_at(types, stride, j, &u);
+			if (!strcmp(t.name, u.name))
 				return -EINVAL;
+		}
 	}
 	return 0;
 }
 
+/*
+ * Copy @drv and its device ops into @parent by the sizes the driver gave
+ * (driver_abi.h) and check the copies.  Return: 0 or -EINVAL.
+ */
+static int mdev_parent_copy_driver(struct mdev_parent *parent,
+				   const struct mdev_driver *drv,
+				   const struct umdev_abi_sizes *sz)
+{
+	umdev_abi_copy(&parent->drv, sizeof(parent->drv), drv, sz->driver);
+	if (!parent->drv.name || !parent->drv.name[0] ||
+	    !parent->drv.device_ops || !parent->drv.probe ||
+	    !parent->drv.remove)
+		return -EINVAL;
+	umdev_abi_copy(&parent->ops, sizeof(parent->ops),
+		       parent->drv.device_ops, sz->device_ops);
+	parent->drv.device_ops = &parent->ops;
+	parent->registered_drv = drv;
+	return umdev_device_ops_check(&parent->ops);
+}
+
 /**
- * mdev_register_parent() - register parent @name served by @drv.
+ * mdev_register_parent_sized() - register parent @name served by @drv.
  * @core:        the core
  * @name:        parent name (unique in the core)
  * @drv:         the vendor driver; must have a name, device ops, probe and
- *               remove
- * @types:       @nr_types type descriptions, copied (may live on the stack)
+ *               remove; copied with its device ops (sizes from @sizes)
+ * @types:       @nr_types type descriptions, @sizes->type_desc bytes apart,
+ *               copied (may live on the stack)
  * @nr_types:    at least 1
  * @parent_data: the driver's, see mdev_parent_get_data()
  * @out:         the new parent, if not NULL
+ * @sizes:       the sizes of the driver's structs (UMDEV_ABI_SIZES)
  *
  * Return: 0; -EEXIST if a parent of that name exists; -EINVAL for missing
- * names/ops, no types, duplicate or malformed type names; -ENOMEM.
+ * names/ops, no types, duplicate or malformed type names, a partial set of
+ * migration callbacks, or sizes below those of ABI 1.0; -ENOMEM.
  */
-int mdev_register_parent(struct mdev_core *core, const char *name,
-			 const struct mdev_driver *drv,
-			 const struct mdev_type_desc *types,
-			 unsigned int nr_types, void *parent_data,
-			 struct mdev_parent **out)
+int mdev_register_parent_sized(struct mdev_core *core, const char *name,
+			       const struct mdev_driver *drv,
+			       const struct mdev_type_desc *types,
+			       unsigned int nr_types, void *parent_data,
+			       struct mdev_parent **out,
+			       const struct umdev_abi_sizes *sizes)
 {
+	struct mdev_type_desc desc;
+	struct umdev_abi_sizes sz;
 	struct mdev_parent *parent;
 	unsigned int i;
 	int ret;
 
 	if (!core || !name || !name[0] || strchr(name, '/') || !drv ||
-	    !drv->name || !drv->name[0] || !drv->device_ops || !drv->probe ||
-	    !drv->remove)
+	    umdev_abi_sizes_read(sizes, &sz))
 		return -EINVAL;
-	ret = mdev_check_types(types, nr_types);
-	if (ret)
-		return ret;
-	if (mdev_core_find_parent(core, name))
-		return -EEXIST;
-
 	parent = calloc(1, sizeof(*parent));
 	if (!parent)
 		return -ENOMEM;
+	ret = mdev_parent_copy_driver(parent, drv, &sz);
+	if (!ret)
+		ret = mdev_check_types(types, nr_types, sz.type_desc);
+	if (!ret && mdev_core_find_parent(core, name))
+		ret = -EEXIST;
+	if (ret) {
+		free(parent);
+		return ret;
+	}
+
 	parent->core = core;
-	parent->drv = drv;
 	parent->parent_data = parent_data;
 	parent->name = strdup(name);
 	parent->types = calloc(nr_types, sizeof(*parent->types));
@@ -163,7 +207,8 @@ int mdev_register_parent(struct mdev_core *core, const char *name,
 	}
 	for (i = 0; i < nr_types; i++) {
 		parent->nr_types++;
-		ret = mdev_type_init(&parent->types[i], parent, &types[i]);
+		mdev_type_desc_at(types, sz.type_desc, i, &desc);
+		ret = mdev_type_init(&parent->types[i], parent, &desc);
 		if (ret) {
 			mdev_parent_free(parent);
 			return ret;
@@ -179,6 +224,23 @@ int mdev_register_parent(struct mdev_core *core, const char *name,
 	if (out)
 		*out = parent;
 	return 0;
+}
+
+/*
+ * The 1.0 symbol, which drivers built against 1.0 headers call: their
+ * structs have the 1.0 layout.  (<umdev/mdev.h> makes the name a macro that
+ * calls mdev_register_parent_sized(); the real function is defined here.)
+ */
+#undef mdev_register_parent
+int mdev_register_parent(struct mdev_core *core, const char *name,
+			 const struct mdev_driver *drv,
+			 const struct mdev_type_desc *types,
+			 unsigned int nr_types, void *parent_data,
+			 struct mdev_parent **out)
+{
+	return mdev_register_parent_sized(core, name, drv, types, nr_types,
+					  parent_data, out,
+					  &umdev_abi_sizes_1_0);
 }
 
 /**
@@ -209,8 +271,8 @@ void mdev_unregister_parent(struct mdev_parent *parent)
 		parent->next->prev = parent->prev;
 	else
 		core->parents_tail = parent->prev;
-	if (parent->drv->release_parent)
-		parent->drv->release_parent(parent);
+	if (parent->drv.release_parent)
+		parent->drv.release_parent(parent);
 	mdev_parent_free(parent);
 }
 
@@ -253,7 +315,7 @@ void *mdev_parent_get_data(const struct mdev_parent *parent)
 
 const struct mdev_driver *mdev_parent_driver(const struct mdev_parent *parent)
 {
-	return parent->drv;
+	return parent->registered_drv;
 }
 
 const char *mdev_type_id(const struct mdev_type *type)
@@ -293,7 +355,7 @@ struct mdev_parent *mdev_type_parent(const struct mdev_type *type)
  */
 unsigned int mdev_type_available(struct mdev_type *type)
 {
-	const struct mdev_driver *drv = type->parent->drv;
+	const struct mdev_driver *drv = &type->parent->drv;
 
 	if (drv->get_available)
 		return drv->get_available(type);

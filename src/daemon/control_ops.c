@@ -12,9 +12,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "control_request.h"
+#include "control_mgmt.h"
 #include "driver_loader.h"
 #include "log.h"
-#include "runtime_dir.h"
+#include "management/service.h"
+#include "umdev_version.h"
+#include "utf8.h"
 
 json_object *control_ops_error(int err, const char *fmt, ...)
 {
@@ -25,6 +29,8 @@ json_object *control_ops_error(int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* vsnprintf's cut must not split a character. */
+	utf8_truncate(msg, strlen(msg));
 	json_object_object_add(reply, "ok", json_object_new_boolean(0));
 	json_object_object_add(reply, "errno", json_object_new_int(err));
 	json_object_object_add(reply, "error", json_object_new_string(msg));
@@ -54,7 +60,9 @@ static const char *control_ops_string(json_object *req, const char *key)
 	return json_object_get_string(v);
 }
 
-static json_object *control_ops_types(const struct control_ops_ctx *ctx)
+static json_object *control_ops_types(const struct control_ops_ctx *ctx,
+				      struct control_conn *conn,
+				      json_object *req, const char *uuid)
 {
 	json_object *reply = control_ops_ok();
 	json_object *types = json_object_new_array();
@@ -117,7 +125,9 @@ static json_object *control_ops_device(const struct daemon_device *dev)
 	return d;
 }
 
-static json_object *control_ops_list(const struct control_ops_ctx *ctx)
+static json_object *control_ops_list(const struct control_ops_ctx *ctx,
+				     struct control_conn *conn,
+				     json_object *req, const char *uuid)
 {
 	json_object *reply = control_ops_ok();
 	json_object *devices = json_object_new_array();
@@ -129,114 +139,9 @@ static json_object *control_ops_list(const struct control_ops_ctx *ctx)
 	return reply;
 }
 
-static const char *control_ops_start_error(int err)
-{
-	switch (err) {
-	case -EEXIST:
-		return "a device with this UUID exists";
-	case -ENODEV:
-		return "no such parent";
-	case -ENOENT:
-		return "no such type on this parent";
-	case -EUSERS:
-		return "no instance of this type is available";
-	default:
-		return strerror(-err);
-	}
-}
-
-static json_object *control_ops_start(const struct control_ops_ctx *ctx,
-				      json_object *req, const char *uuid)
-{
-	const char *parent = control_ops_string(req, "parent");
-	const char *type = control_ops_string(req, "type");
-	struct daemon_device *dev;
-	json_object *reply;
-	int ret;
-
-	if (!parent || !type)
-		return control_ops_error(
-			EINVAL,
-			"start needs string members \"parent\" and \"type\"");
-	ret = device_sockets_start(ctx->devices, uuid, parent, type, &dev);
-	if (ret) {
-		log_device(LOG_LEVEL_WARN, uuid, "start", "%s/%s refused: %s",
-			   parent, type, control_ops_start_error(ret));
-		return control_ops_error(-ret, "%s",
-					 control_ops_start_error(ret));
-	}
-	reply = control_ops_ok();
-	json_object_object_add(reply, "uuid",
-			       json_object_new_string(dev->uuid));
-	json_object_object_add(reply, "socket",
-			       json_object_new_string(dev->socket_path));
-	return reply;
-}
-
-static json_object *control_ops_stopped(const char *uuid, bool forced)
-{
-	json_object *reply = control_ops_ok();
-
-	json_object_object_add(reply, "uuid", json_object_new_string(uuid));
-	json_object_object_add(reply, "forced",
-			       json_object_new_boolean(forced));
-	return reply;
-}
-
-static const char *control_ops_stop_error(int err)
-{
-	switch (err) {
-	case -ENODEV:
-		return "no such device";
-	case -EBUSY:
-		return "a removal of this device is already in progress";
-	default:
-		return strerror(-err);
-	}
-}
-
-static void control_ops_stop_done(void *arg, const char *uuid, int result,
-				  bool forced)
-{
-	struct control_conn *conn = arg;
-
-	if (result)
-		control_conn_complete(
-			conn,
-			control_ops_error(-result, "%s",
-					  control_ops_stop_error(result)));
-	else
-		control_conn_complete(conn, control_ops_stopped(uuid, forced));
-}
-
-static json_object *control_ops_stop(const struct control_ops_ctx *ctx,
-				     struct control_conn *conn,
-				     const char *uuid)
-{
-	struct device_removal *removal = NULL;
-	char lower[MDEV_UUID_STRLEN + 1];
-	struct daemon_device *dev;
-	int ret;
-
-	dev = device_sockets_find(ctx->devices, uuid);
-	if (dev)
-		strcpy(lower, dev->uuid); /* @dev may be gone below */
-	ret = device_sockets_stop(ctx->devices, uuid, control_ops_stop_done,
-				  conn, &removal);
-	if (ret == 1) {
-		control_conn_defer(conn, removal);
-		return NULL;
-	}
-	if (ret) {
-		log_device(LOG_LEVEL_WARN, uuid, "stop", "refused: %s",
-			   control_ops_stop_error(ret));
-		return control_ops_error(-ret, "%s",
-					 control_ops_stop_error(ret));
-	}
-	return control_ops_stopped(lower, false);
-}
-
-static json_object *control_ops_version(void)
+static json_object *control_ops_version(const struct control_ops_ctx *ctx,
+					struct control_conn *conn,
+					json_object *req, const char *uuid)
 {
 	json_object *reply = control_ops_ok();
 
@@ -273,9 +178,11 @@ static json_object *control_ops_driver(const struct loaded_driver *drv)
 	return d;
 }
 
-static json_object *control_ops_drivers(void)
+static json_object *control_ops_drivers(const struct control_ops_ctx *ctx,
+					struct control_conn *conn,
+					json_object *req, const char *uuid)
 {
-	struct driver_loader *loader = driver_loader_current();
+	struct driver_loader *loader = ctx->loader;
 	json_object *reply = control_ops_ok();
 	json_object *drivers = json_object_new_array();
 	struct loaded_driver *drv = NULL;
@@ -286,9 +193,11 @@ static json_object *control_ops_drivers(void)
 	return reply;
 }
 
-static json_object *control_ops_load_driver(json_object *req)
+static json_object *control_ops_load_driver(const struct control_ops_ctx *ctx,
+					    struct control_conn *conn,
+					    json_object *req, const char *uuid)
 {
-	struct driver_loader *loader = driver_loader_current();
+	struct driver_loader *loader = ctx->loader;
 	const char *path = control_ops_string(req, "path");
 	struct loaded_driver *drv = NULL, *last = NULL;
 	json_object *reply;
@@ -305,14 +214,20 @@ static json_object *control_ops_load_driver(json_object *req)
 		return control_ops_error(-ret, "%s", err);
 	while ((drv = driver_loader_next(loader, drv)))
 		last = drv;
+	/* The driver's parents have registered: their auto definitions. */
+	if (ctx->mgmt)
+		mgmt_service_parents_changed(ctx->mgmt);
 	reply = control_ops_ok();
 	json_object_object_add(reply, "driver", control_ops_driver(last));
 	return reply;
 }
 
-static json_object *control_ops_unload_driver(json_object *req)
+static json_object *control_ops_unload_driver(const struct control_ops_ctx *ctx,
+					      struct control_conn *conn,
+					      json_object *req,
+					      const char *uuid)
 {
-	struct driver_loader *loader = driver_loader_current();
+	struct driver_loader *loader = ctx->loader;
 	const char *name = control_ops_string(req, "name");
 	json_object *reply;
 	char err[512];
@@ -330,6 +245,8 @@ static json_object *control_ops_unload_driver(json_object *req)
 	ret = driver_loader_unload(loader, name, NULL, NULL, err, sizeof(err));
 	if (ret < 0)
 		return control_ops_error(-ret, "%s", err);
+	if (ctx->mgmt)
+		mgmt_service_parents_changed(ctx->mgmt);
 	reply = control_ops_ok();
 	json_object_object_add(reply, "name", json_object_new_string(name));
 	json_object_object_add(reply, "pending",
@@ -337,23 +254,57 @@ static json_object *control_ops_unload_driver(json_object *req)
 	return reply;
 }
 
+/* What a control op is: its name, whether it needs a "uuid", its handler. */
+struct control_op {
+	const char *name;
+	bool needs_uuid;
+	/* @uuid is the request's valid "uuid", or NULL when it has none. */
+	json_object *(*run)(const struct control_ops_ctx *ctx,
+			    struct control_conn *conn, json_object *req,
+			    const char *uuid);
+};
+
+static const struct control_op control_ops_table[] = {
+	{ "types", false, control_ops_types },
+	{ "list", false, control_ops_list },
+	/* The management layer's requests (control_mgmt.c). */
+	{ "start", true, control_mgmt_start },
+	{ "stop", true, control_mgmt_stop },
+	{ "define", true, control_mgmt_define },
+	{ "undefine", true, control_mgmt_undefine },
+	{ "modify", true, control_mgmt_modify },
+	{ "defined", false, control_mgmt_defined },
+	{ "start-parent", false, control_mgmt_start_parent },
+	{ "version", false, control_ops_version },
+	{ "drivers", false, control_ops_drivers },
+	{ "load-driver", false, control_ops_load_driver },
+	{ "unload-driver", false, control_ops_unload_driver },
+};
+
+static const struct control_op *control_ops_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0;
+	     i < sizeof(control_ops_table) / sizeof(control_ops_table[0]); i++)
+		if (!strcmp(control_ops_table[i].name, name))
+			return &control_ops_table[i];
+	return NULL;
+}
+
 json_object *control_ops_handle(const struct control_ops_ctx *ctx,
 				struct control_conn *conn, const char *line)
 {
-	json_object *req = json_tokener_parse(line);
-	json_object *reply;
-	const char *op, *uuid;
+	const struct control_op *op;
+	json_object *req, *reply;
+	const char *name, *uuid, *why;
 	bool has_uuid;
 
+	req = control_request_parse(line, strlen(line), &why);
 	if (!req)
-		return control_ops_error(EINVAL, "request is not valid JSON");
-	if (!json_object_is_type(req, json_type_object)) {
-		reply = control_ops_error(EINVAL,
-					  "request must be a JSON object");
-		goto out;
-	}
-	op = control_ops_string(req, "op");
-	if (!op) {
+		return control_ops_error(EINVAL, "%s", why);
+	name = control_ops_string(req, "op");
+	if (!name) {
 		reply = control_ops_error(
 			EINVAL, "request needs a string member \"op\"");
 		goto out;
@@ -361,35 +312,25 @@ json_object *control_ops_handle(const struct control_ops_ctx *ctx,
 	/* A UUID becomes a file name: check it before anything else. */
 	has_uuid = json_object_object_get_ex(req, "uuid", NULL);
 	uuid = control_ops_string(req, "uuid");
-	if (has_uuid && !runtime_dir_uuid_valid(uuid)) {
+	if (has_uuid && !mdev_uuid_valid(uuid)) {
 		reply = control_ops_error(
 			EINVAL, "\"uuid\" must be a 36-character UUID string");
 		goto out;
 	}
+	op = control_ops_lookup(name);
+	if (!op) {
+		char shown[65];
 
-	if (!strcmp(op, "types")) {
-		reply = control_ops_types(ctx);
-	} else if (!strcmp(op, "list")) {
-		reply = control_ops_list(ctx);
-	} else if (!strcmp(op, "version")) {
-		reply = control_ops_version();
-	} else if (!strcmp(op, "drivers")) {
-		reply = control_ops_drivers();
-	} else if (!strcmp(op, "load-driver")) {
-		reply = control_ops_load_driver(req);
-	} else if (!strcmp(op, "unload-driver")) {
-		reply = control_ops_unload_driver(req);
-	} else if (strcmp(op, "start") && strcmp(op, "stop")) {
-		reply = control_ops_error(EOPNOTSUPP, "unknown op \"%.64s\"",
-					  op);
-	} else if (!uuid) {
+		/* The name as sent, cut at 64 bytes between characters. */
+		snprintf(shown, sizeof(shown), "%s", name);
+		utf8_truncate(shown, 64);
+		reply = control_ops_error(EOPNOTSUPP, "unknown op \"%s\"",
+					  shown);
+	} else if (op->needs_uuid && !uuid)
 		reply = control_ops_error(
-			EINVAL, "%s needs a string member \"uuid\"", op);
-	} else if (!strcmp(op, "start")) {
-		reply = control_ops_start(ctx, req, uuid);
-	} else {
-		reply = control_ops_stop(ctx, conn, uuid);
-	}
+			EINVAL, "%s needs a string member \"uuid\"", name);
+	else
+		reply = op->run(ctx, conn, req, uuid);
 out:
 	json_object_put(req);
 	return reply;

@@ -1,21 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * control_ops - what each control request does (types, list, start, stop,
- * version), separate from how requests travel (control.c).
+ * control_ops - what each control request does (one table of ops: types,
+ * list, start, stop, version, drivers, load-driver, unload-driver), separate
+ * from how requests travel (control.c).
  */
 #ifndef UMDEV_DAEMON_CONTROL_OPS_H
 #define UMDEV_DAEMON_CONTROL_OPS_H
 
 #include <json-c/json.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 #include "device_sockets.h"
 
 struct control_conn;
+struct driver_loader;
+struct mgmt_service;
 
+/* What the ops act on: umdevd's core, its devices and its drivers. */
 struct control_ops_ctx {
 	struct mdev_core *core;
 	struct device_sockets *devices;
+	struct driver_loader *loader; /* NULL: no driver ops (ENOSYS) */
+	struct mgmt_service *mgmt; /* management requests (control_mgmt.c) */
 };
 
 /**

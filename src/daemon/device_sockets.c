@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * device_sockets - create a device in the core and serve it over vfio-user;
- * find it by UUID (the core's uuid_index: O(1), grows with the number of
- * devices); destroy it with its socket.
+ * destroy it with its socket.  There is one registry, the core's: each
+ * served mdev carries its struct daemon_device as host data, so a lookup by
+ * UUID is the core's O(1) index and listing is the core's creation order.
+ * An mdev without host data (being created, or being destroyed) is not
+ * served and is skipped.
  */
 #include "device_sockets.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/uuid_index.h"
 #include "log.h"
 #include "runtime_dir.h"
 
@@ -20,9 +21,7 @@ struct device_sockets {
 	struct event_loop *loop;
 	char runtime_dir[4096];
 	unsigned int remove_timeout_ms;
-	unsigned int count;
-	struct daemon_device *first, *last;
-	struct uuid_index index; /* uuid -> struct daemon_device * */
+	unsigned int max_dma_maps;
 };
 
 struct device_sockets *
@@ -35,13 +34,13 @@ device_sockets_new(const struct device_sockets_config *cfg)
 	devs->core = cfg->core;
 	devs->loop = cfg->loop;
 	devs->remove_timeout_ms = cfg->remove_timeout_ms;
+	devs->max_dma_maps = cfg->max_dma_maps;
 	if (strlen(cfg->runtime_dir) >= sizeof(devs->runtime_dir)) {
 		free(devs);
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
 	strcpy(devs->runtime_dir, cfg->runtime_dir);
-	uuid_index_init(&devs->index);
 	return devs;
 }
 
@@ -60,75 +59,57 @@ unsigned int device_sockets_remove_timeout_ms(struct device_sockets *devs)
 	return devs->remove_timeout_ms;
 }
 
-unsigned int device_sockets_count(const struct device_sockets *devs)
+/* @mdev's daemon_device if @devs serves it, else NULL. */
+static struct daemon_device *device_sockets_of(struct device_sockets *devs,
+					       struct mdev_device *mdev)
 {
-	return devs->count;
-}
+	struct daemon_device *dev = mdev ? mdev_get_host_data(mdev) : NULL;
 
-static void device_sockets_lower(char *dst, const char *src)
-{
-	size_t i;
-
-	for (i = 0; i < MDEV_UUID_STRLEN && src[i]; i++)
-		dst[i] = (char)tolower((unsigned char)src[i]);
-	dst[i] = '\0';
+	return dev && dev->owner == devs ? dev : NULL;
 }
 
 struct daemon_device *device_sockets_find(struct device_sockets *devs,
 					  const char *uuid)
 {
-	uuid_t key;
-
-	if (!runtime_dir_uuid_valid(uuid) || uuid_parse(uuid, key))
-		return NULL;
-	return uuid_index_find(&devs->index, key);
+	return device_sockets_of(devs, mdev_core_find_str(devs->core, uuid));
 }
 
 struct daemon_device *device_sockets_next(struct device_sockets *devs,
 					  struct daemon_device *prev)
 {
-	return prev ? prev->next : devs->first;
+	struct mdev_device *mdev = prev ? prev->mdev : NULL;
+	struct daemon_device *dev;
+
+	do {
+		mdev = mdev_core_next_device(devs->core, mdev);
+		dev = device_sockets_of(devs, mdev);
+	} while (mdev && !dev);
+	return dev;
 }
 
-static int device_sockets_insert(struct device_sockets *devs,
-				 struct daemon_device *dev)
-{
-	int ret = uuid_index_insert(&devs->index, mdev_uuid(dev->mdev), dev);
-
-	if (ret)
-		return ret;
-	dev->prev = devs->last;
-	if (devs->last)
-		devs->last->next = dev;
-	else
-		devs->first = dev;
-	devs->last = dev;
-	devs->count++;
-	return 0;
-}
-
-static void device_sockets_unlink(struct device_sockets *devs,
-				  struct daemon_device *dev)
-{
-	uuid_index_remove(&devs->index, mdev_uuid(dev->mdev));
-	if (dev->prev)
-		dev->prev->next = dev->next;
-	else
-		devs->first = dev->next;
-	if (dev->next)
-		dev->next->prev = dev->prev;
-	else
-		devs->last = dev->prev;
-	devs->count--;
-}
 
 static void device_sockets_on_disconnect(void *arg, struct vu_server *server)
 {
 	struct daemon_device *dev = arg;
 
-	log_device(LOG_LEVEL_DEBUG, dev->uuid, "client", "disconnected");
 	if (dev->removal)
 		device_removal_client_gone(dev->removal);
+}
+
+/* The server's lines go where the daemon's go, under -q / -v alike. */
+static void device_sockets_server_log(void *arg, enum vu_log_level level,
+				      const char *uuid, const char *command,
+				      const char *msg)
+{
+	static const enum log_level levels[] = {
+		[VU_LOG_ERROR] = LOG_LEVEL_ERROR,
+		[VU_LOG_WARN] = LOG_LEVEL_WARN,
+		[VU_LOG_INFO] = LOG_LEVEL_INFO,
+		[VU_LOG_DEBUG] = LOG_LEVEL_DEBUG,
+	};
+
+	log_device(level <= VU_LOG_DEBUG ? levels[level] : LOG_LEVEL_DEBUG,
+		   uuid, command, "%s", msg);
 }
 
 int device_sockets_start(struct device_sockets *devs, const char *uuid,
@@ -137,15 +118,16 @@ int device_sockets_start(struct device_sockets *devs, const char *uuid,
 {
 	struct vu_server_config cfg = { 0 };
 	struct daemon_device *dev;
+	uuid_t key;
 	int ret;
 
-	if (!runtime_dir_uuid_valid(uuid))
+	if (!mdev_uuid_valid(uuid) || uuid_parse(uuid, key))
 		return -EINVAL;
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;
 	dev->owner = devs;
-	device_sockets_lower(dev->uuid, uuid);
+	uuid_unparse_lower(key, dev->uuid); /* the core's spelling */
 	ret = runtime_dir_device_socket(devs->runtime_dir, dev->uuid,
 					dev->socket_path,
 					sizeof(dev->socket_path));
@@ -160,7 +142,9 @@ int device_sockets_start(struct device_sockets *devs, const char *uuid,
 	cfg.loop = &event_loop_vu_ops;
 	cfg.loop_data = devs->loop;
 	cfg.on_disconnect = device_sockets_on_disconnect;
+	cfg.log = device_sockets_server_log;
 	cfg.cb_arg = dev;
+	cfg.max_dma_maps = devs->max_dma_maps;
 	dev->server = vu_server_new(&cfg);
 	if (!dev->server) {
 		ret = errno ? -errno : -EIO;
@@ -169,11 +153,8 @@ int device_sockets_start(struct device_sockets *devs, const char *uuid,
 			   strerror(-ret));
 		goto err_remove;
 	}
-	ret = device_sockets_insert(devs, dev);
-	if (ret) {
-		vu_server_free(dev->server);
-		goto err_remove;
-	}
+	/* From now on @dev is served: found and listed through the core. */
+	mdev_set_host_data(dev->mdev, dev);
 	log_device(LOG_LEVEL_INFO, dev->uuid, "start",
 		   "%s on parent %s, socket %s", type, parent,
 		   dev->socket_path);
@@ -193,7 +174,8 @@ int device_sockets_destroy(struct daemon_device *dev)
 	struct device_sockets *devs = dev->owner;
 	int ret;
 
-	device_sockets_unlink(devs, dev);
+	/* No longer served: the core stops finding it for us. */
+	mdev_set_host_data(dev->mdev, NULL);
 	/* The server goes first: it closes the client's use of the mdev. */
 	vu_server_free(dev->server);
 	dev->server = NULL;
@@ -209,16 +191,15 @@ int device_sockets_destroy(struct daemon_device *dev)
 
 void device_sockets_free(struct device_sockets *devs)
 {
+	struct daemon_device *dev;
+
 	if (!devs)
 		return;
-	while (devs->first) {
-		struct daemon_device *dev = devs->first;
-
+	while ((dev = device_sockets_next(devs, NULL))) {
 		if (dev->removal)
 			device_removal_abort(dev->removal, -ECANCELED);
 		else
 			device_sockets_destroy(dev);
 	}
-	uuid_index_fini(&devs->index);
 	free(devs);
 }

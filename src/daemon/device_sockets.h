@@ -9,14 +9,14 @@
 
 #include <stdbool.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 #include "event_loop.h"
 #include "vfio-user/server.h"
 
 struct device_sockets;
 struct device_removal;
 
-/* One device the daemon serves. */
+/* One device the daemon serves: the host data of its mdev. */
 struct daemon_device {
 	char uuid[MDEV_UUID_STRLEN + 1]; /* lowercase */
 	char socket_path[108];
@@ -24,7 +24,6 @@ struct daemon_device {
 	struct vu_server *server;
 	struct device_removal *removal; /* non-NULL while being removed */
 	struct device_sockets *owner;
-	struct daemon_device *prev, *next; /* creation order */
 };
 
 struct device_sockets_config {
@@ -33,6 +32,8 @@ struct device_sockets_config {
 	const char *runtime_dir;
 	/* How long a removal waits for an attached client to let go. */
 	unsigned int remove_timeout_ms;
+	/* Most DMA maps per vfio-user client (see vu_server_config). */
+	unsigned int max_dma_maps;
 };
 
 /** device_sockets_new() - no devices yet; NULL with errno on failure. */
@@ -63,9 +64,6 @@ struct daemon_device *device_sockets_find(struct device_sockets *devs,
 /** device_sockets_next() - iterate in creation order; NULL starts/ends. */
 struct daemon_device *device_sockets_next(struct device_sockets *devs,
 					  struct daemon_device *prev);
-
-/** device_sockets_count() - how many devices are served. */
-unsigned int device_sockets_count(const struct device_sockets *devs);
 
 /* ---- removal (removal.c) ---- */
 

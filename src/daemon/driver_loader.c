@@ -14,11 +14,13 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <link.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -38,7 +40,7 @@ struct loaded_driver {
 	char *name;
 	char *path; /* NULL when built in */
 	void *handle; /* dlopen handle, NULL when built in */
-	const struct umdev_driver_entry *entry;
+	struct umdev_driver_entry entry; /* umdev_driver_entry_copy() */
 	void *priv;
 	char **parents;
 	unsigned int nr_parents;
@@ -50,18 +52,6 @@ struct driver_loader {
 	struct driver_loader_config cfg;
 	struct loaded_driver *head, *tail;
 };
-
-static struct driver_loader *driver_loader_the;
-
-void driver_loader_set_current(struct driver_loader *loader)
-{
-	driver_loader_the = loader;
-}
-
-struct driver_loader *driver_loader_current(void)
-{
-	return driver_loader_the;
-}
 
 static void driver_loader_log(struct driver_loader *loader, bool error,
 			      const char *fmt, ...)
@@ -246,21 +236,24 @@ static void loaded_driver_free(struct loaded_driver *drv)
  * file, or "built-in").  On success the driver takes @handle.
  */
 static int driver_loader_enter(struct driver_loader *loader,
-			       const struct umdev_driver_entry *entry,
+			       const struct umdev_driver_entry *given,
 			       const char *what, const char *path, void *handle,
 			       char *err, size_t errlen)
 {
 	struct mdev_core *core = loader->cfg.core;
+	struct umdev_driver_entry copy;
+	const struct umdev_driver_entry *entry = &copy;
 	struct mdev_parent **before = NULL;
 	struct loaded_driver *drv;
 	unsigned int nr_before = 0;
 	int ret;
 
-	if (umdev_driver_abi_check(entry))
+	/* From here on only the copy is read (docs/driver-abi.md). */
+	if (umdev_driver_entry_copy(given, &copy))
 		return driver_loader_refuse(
 			loader, -EPROTONOSUPPORT, err, errlen,
 			"driver %s: refused: built for driver ABI %u.%u, umdevd has %u.%u (the major must match)",
-			what, entry->abi_major, entry->abi_minor,
+			what, given->abi_major, given->abi_minor,
 			UMDEV_DRIVER_ABI_MAJOR, UMDEV_DRIVER_ABI_MINOR);
 	if (!driver_loader_name_valid(entry->name) || !entry->init)
 		return driver_loader_refuse(
@@ -280,7 +273,7 @@ static int driver_loader_enter(struct driver_loader *loader,
 		return driver_loader_refuse(loader, -ENOMEM, err, errlen,
 					    "driver %s: out of memory", what);
 	drv->loader = loader;
-	drv->entry = entry;
+	drv->entry = copy;
 	drv->handle = handle;
 	drv->name = strdup(entry->name);
 	drv->path = path ? strdup(path) : NULL;
@@ -347,10 +340,56 @@ static const struct umdev_driver_entry *driver_loader_entry_of(void *handle)
 	return sym;
 }
 
+/*
+ * @path must be a regular file: dlopen() of a FIFO or a device would block
+ * the daemon (or read forever).  Checked on an fd opened without blocking
+ * and without taking a controlling terminal; *@st gets what was checked.
+ */
+static int driver_loader_regular(struct driver_loader *loader, const char *path,
+				 struct stat *st, char *err, size_t errlen)
+{
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		return driver_loader_refuse(loader, ret, err, errlen,
+					    "driver %s: refused: %s", path,
+					    strerror(-ret));
+	}
+	ret = fstat(fd, st) < 0 ? -errno : 0;
+	close(fd);
+	if (ret)
+		return driver_loader_refuse(loader, ret, err, errlen,
+					    "driver %s: refused: %s", path,
+					    strerror(-ret));
+	if (!S_ISREG(st->st_mode))
+		return driver_loader_refuse(
+			loader, -EINVAL, err, errlen,
+			"driver %s: refused: not a regular file", path);
+	return 0;
+}
+
+/*
+ * The object dlopen() mapped is the file that was checked (not one swapped
+ * in meanwhile, which dlopen() may also have found already loaded).
+ */
+static bool driver_loader_same_file(void *handle, const struct stat *want)
+{
+	struct link_map *map = NULL;
+	struct stat st;
+
+	if (dlinfo(handle, RTLD_DI_LINKMAP, &map) || !map || !map->l_name ||
+	    stat(map->l_name, &st) < 0)
+		return false;
+	return st.st_dev == want->st_dev && st.st_ino == want->st_ino;
+}
+
 int driver_loader_load_file(struct driver_loader *loader, const char *path,
 			    char *err, size_t errlen)
 {
 	const struct umdev_driver_entry *entry;
+	struct stat st;
 	void *handle;
 	int ret;
 
@@ -362,6 +401,9 @@ int driver_loader_load_file(struct driver_loader *loader, const char *path,
 		return driver_loader_refuse(
 			loader, -EINVAL, err, errlen,
 			"driver %s: refused: give a path (with a '/')", path);
+	ret = driver_loader_regular(loader, path, &st, err, errlen);
+	if (ret)
+		return ret;
 	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!handle) {
 		const char *why = dlerror();
@@ -370,6 +412,13 @@ int driver_loader_load_file(struct driver_loader *loader, const char *path,
 			loader, access(path, F_OK) ? -ENOENT : -ENOEXEC, err,
 			errlen, "driver %s: refused: cannot load it: %s", path,
 			why ? why : "unknown error");
+	}
+	if (!driver_loader_same_file(handle, &st)) {
+		dlclose(handle);
+		return driver_loader_refuse(
+			loader, -EAGAIN, err, errlen,
+			"driver %s: refused: the file changed while it was loaded",
+			path);
 	}
 	entry = driver_loader_entry_of(handle);
 	if (!entry) {
@@ -458,8 +507,8 @@ static void driver_loader_finish(struct loaded_driver *drv)
 {
 	struct driver_loader *loader = drv->loader;
 
-	if (drv->entry->exit)
-		drv->entry->exit(loader->cfg.core, drv->priv);
+	if (drv->entry.exit)
+		drv->entry.exit(loader->cfg.core, drv->priv);
 	driver_loader_drop_parents(drv);
 	if (drv->prev)
 		drv->prev->next = drv->next;
@@ -678,8 +727,6 @@ void driver_loader_free(struct driver_loader *loader)
 
 	if (!loader)
 		return;
-	if (driver_loader_the == loader)
-		driver_loader_the = NULL;
 	/* Last loaded goes first: it may rely on earlier ones' parents. */
 	while ((drv = loader->tail)) {
 		if (drv->unload) {
@@ -714,8 +761,8 @@ const char *loaded_driver_path(const struct loaded_driver *drv)
 void loaded_driver_abi(const struct loaded_driver *drv, unsigned int *major,
 		       unsigned int *minor)
 {
-	*major = drv->entry->abi_major;
-	*minor = drv->entry->abi_minor;
+	*major = drv->entry.abi_major;
+	*minor = drv->entry.abi_minor;
 }
 
 unsigned int loaded_driver_nr_parents(const struct loaded_driver *drv)

@@ -17,7 +17,7 @@
 #include <stddef.h>
 
 #include <umdev/driver.h>
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 struct driver_loader;
 struct loaded_driver;
@@ -114,12 +114,5 @@ unsigned int loaded_driver_nr_parents(const struct loaded_driver *drv);
 const char *loaded_driver_parent(const struct loaded_driver *drv,
 				 unsigned int i);
 bool loaded_driver_unloading(const struct loaded_driver *drv);
-
-/*
- * The daemon's loader, for the control ops (whose context has no member
- * for it yet).  NULL until set.
- */
-void driver_loader_set_current(struct driver_loader *loader);
-struct driver_loader *driver_loader_current(void);
 
 #endif

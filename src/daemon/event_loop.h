@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 #include "vfio-user/server.h"
 
 struct event_loop;
@@ -44,6 +44,25 @@ unsigned int event_loop_nr_watched(const struct event_loop *loop);
  * Return: 0, or epoll_wait's -errno.
  */
 int event_loop_run(struct event_loop *loop);
+/**
+ * event_loop_set_poll_us() - before sleeping in epoll, busy-poll the
+ * watched fds for up to @max_us microseconds (0, the default: never poll).
+ * The window adapts between 0 and @max_us to how often polling finds an
+ * event (rules in poll_window.h).  Takes effect at the next wait.
+ */
+void event_loop_set_poll_us(struct event_loop *loop, unsigned int max_us);
+
+/* What polling did so far (for tests and logs). */
+struct event_loop_poll_stats {
+	uint64_t poll_hits; /* waits that found their events while polling */
+	uint64_t sleeps; /* waits that went to sleep in epoll_wait */
+	uint64_t window_ns; /* the current window */
+};
+
+/** event_loop_get_poll_stats() - copy the counters into @stats. */
+void event_loop_get_poll_stats(const struct event_loop *loop,
+			       struct event_loop_poll_stats *stats);
+
 /** event_loop_stop() - make event_loop_run() return after this batch. */
 void event_loop_stop(struct event_loop *loop);
 

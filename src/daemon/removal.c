@@ -115,7 +115,7 @@ int device_sockets_stop(struct device_sockets *devs, const char *uuid,
 	struct device_removal *r;
 	int ret;
 
-	if (!runtime_dir_uuid_valid(uuid))
+	if (!mdev_uuid_valid(uuid))
 		return -EINVAL;
 	dev = device_sockets_find(devs, uuid);
 	if (!dev)

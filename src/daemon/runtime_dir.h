@@ -6,7 +6,6 @@
 #ifndef UMDEV_DAEMON_RUNTIME_DIR_H
 #define UMDEV_DAEMON_RUNTIME_DIR_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #define RUNTIME_DIR_CONTROL_SOCKET "control.sock"
@@ -22,11 +21,20 @@
 int runtime_dir_resolve(const char *override, char *buf, size_t len);
 
 /**
- * runtime_dir_create() - create @dir (its parent must exist) with mode
- * 0700, or accept an existing directory owned by us and tighten it to 0700.
- * Return: 0; -ENOTDIR if @dir is not a directory; -EPERM if another user
- * owns it; or the -errno of mkdir/chmod.
+ * runtime_dir_prepare() - create @dir (its parent must exist) with mode
+ * 0700, or accept an existing one.  No symlink is ever followed: @dir is
+ * opened with O_NOFOLLOW and checked through that fd.  An existing
+ * directory must be owned by the effective uid and writable by nobody
+ * else; one that is only readable by others is tightened to 0700.
+ * @why (@len bytes, may be NULL) receives a message naming the path and
+ * its owner when refused.
+ * Return: 0; -ELOOP if @dir is a symlink; -ENOTDIR if not a directory;
+ * -EPERM if another user owns it or group/others may write it; or the
+ * -errno of mkdir/open/fchmod.
  */
+int runtime_dir_prepare(const char *dir, char *why, size_t len);
+
+/** runtime_dir_create() - runtime_dir_prepare() without a message. */
 int runtime_dir_create(const char *dir);
 
 /**
@@ -38,15 +46,17 @@ int runtime_dir_socket_path(const char *dir, const char *name, char *buf,
 
 /**
  * runtime_dir_device_socket() - "<dir>/<uuid>.sock".
- * Return: as runtime_dir_socket_path().
+ * Return: as runtime_dir_socket_path(); -EINVAL if @uuid is not a UUID
+ * (mdev_uuid_valid()).
  */
 int runtime_dir_device_socket(const char *dir, const char *uuid, char *buf,
 			      size_t len);
 
 /**
- * runtime_dir_uuid_valid() - true if @s is exactly a 36-character UUID
- * string (8-4-4-4-12 hex digits), so that it is safe as a file name.
+ * runtime_dir_clean_stale() - unlink every <uuid>.sock socket in @dir: left
+ * by a umdevd that was killed (call only once no other umdevd serves @dir).
+ * Return: how many were removed, or the -errno of opendir.
  */
-bool runtime_dir_uuid_valid(const char *s);
+int runtime_dir_clean_stale(const char *dir);
 
 #endif

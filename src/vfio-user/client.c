@@ -24,6 +24,7 @@
 struct umdev_client {
 	int fd;
 	int timeout_ms;
+	unsigned int poll_us; /* busy-poll for a reply this long first */
 	uint16_t next_id;
 	bool broken;
 	struct vu_caps server; /* the server's VERSION reply */
@@ -100,6 +101,30 @@ static int vu_client_tx_room(struct umdev_client *c, size_t len)
 	return vu_tx_reserve(&c->tx, len);
 }
 
+/*
+ * The polling wait (umdev_client_set_poll_us()): try to read for up to
+ * poll_us before sleeping in poll().  Bytes read, 0 at end of file,
+ * -EAGAIN if nothing came in the window, or -errno.
+ */
+static ssize_t vu_client_poll_fill(struct umdev_client *c)
+{
+	struct timespec ts;
+	uint64_t now, deadline;
+	ssize_t n;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	deadline = now + (uint64_t)c->poll_us * 1000;
+	do {
+		n = vu_rx_fill(&c->rx, c->fd);
+		if (n != -EAGAIN && n != -EINTR)
+			return n;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	} while (now < deadline);
+	return -EAGAIN;
+}
+
 /* The next whole message from the server; 1, or -errno. */
 static int vu_client_recv_msg(struct umdev_client *c, struct vu_msg *m,
 			      int64_t deadline)
@@ -112,11 +137,14 @@ static int vu_client_recv_msg(struct umdev_client *c, struct vu_msg *m,
 			return ret;
 		if (ret < 0)
 			return ret == -ENOMEM ? ret : -EPROTO;
-		/* A reply is rarely there already: wait first, then read. */
-		ret = vu_client_wait(c, POLLIN, deadline);
-		if (ret < 0)
-			return ret;
-		n = vu_rx_fill(&c->rx, c->fd);
+		n = c->poll_us ? vu_client_poll_fill(c) : -EAGAIN;
+		if (n == -EAGAIN) {
+			/* A reply is rarely there already: wait, then read. */
+			ret = vu_client_wait(c, POLLIN, deadline);
+			if (ret < 0)
+				return ret;
+			n = vu_rx_fill(&c->rx, c->fd);
+		}
 		if (n == 0)
 			return -ECONNRESET;
 		if (n < 0 && n != -EAGAIN)
@@ -255,7 +283,7 @@ static int vu_client_version(struct umdev_client *c)
 struct umdev_client *umdev_client_connect(const char *socket_path, int *err)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct timeval tv = { .tv_sec = 5 };
+	struct timeval tv = { .tv_sec = UMDEV_CLIENT_TIMEOUT_MS / 1000 };
 	struct umdev_client *c;
 	int ret;
 
@@ -269,7 +297,7 @@ struct umdev_client *umdev_client_connect(const char *socket_path, int *err)
 		ret = -ENOMEM;
 		goto out;
 	}
-	c->timeout_ms = 5000;
+	c->timeout_ms = UMDEV_CLIENT_TIMEOUT_MS;
 	ret = -ENOMEM;
 	if (vu_tx_init(&c->tx, VU_BUF_INITIAL) ||
 	    vu_rx_init(&c->rx, VU_BUF_INITIAL))
@@ -323,6 +351,11 @@ void umdev_client_set_timeout_ms(struct umdev_client *c, int ms)
 	c->timeout_ms = ms < 0 ? 0 : ms;
 }
 
+void umdev_client_set_poll_us(struct umdev_client *c, unsigned int us)
+{
+	c->poll_us = us;
+}
+
 uint32_t umdev_client_max_data_xfer(const struct umdev_client *c)
 {
 	return c->server.max_data_xfer_size;
@@ -341,6 +374,10 @@ int umdev_client_get_info(struct umdev_client *c, struct vfio_device_info *info)
 		return -EPROTO;
 	memset(info, 0, sizeof(*info));
 	memcpy(info, &req, 16);
+	/* Callers loop over these: absurd counts are refused here. */
+	if (info->num_regions > UMDEV_CLIENT_MAX_REGIONS ||
+	    info->num_irqs > UMDEV_CLIENT_MAX_IRQS)
+		return -E2BIG;
 	return 0;
 }
 

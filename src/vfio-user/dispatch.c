@@ -244,7 +244,8 @@ void vu_dispatch(struct vu_server *s, struct vu_msg *m, uint8_t *out)
 	s->why[0] = '\0';
 	ret = vu_run(s, m, out + VU_HDR_SIZE, room);
 	if (ret < 0) {
-		vu_log(s, "%s: %s%s%s%s", vu_cmd_name(m->hdr.command),
+		/* The client's mistake, answered with the errno: not ours. */
+		vu_log(s, VU_LOG_INFO, vu_cmd_name(m->hdr.command), "%s%s%s%s",
 		       vu_errname(-ret), s->why[0] ? ": " : "", s->why,
 		       m->hdr.flags & VU_FLAG_NO_REPLY ? " (posted)" : "");
 		reply.flags |= VU_FLAG_ERROR;

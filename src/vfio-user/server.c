@@ -36,6 +36,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "vfio-user/accept_guard.h"
 #include "vfio-user/server_internal.h"
 
 const char *vu_errname(int err)
@@ -45,16 +46,18 @@ const char *vu_errname(int err)
 	return name ? name : "EUNKNOWN";
 }
 
-void vu_log(const struct vu_server *s, const char *fmt, ...)
+void vu_log(const struct vu_server *s, enum vu_log_level level,
+	    const char *command, const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
 
+	if (!s->log)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, s->uuid,
-		line);
+	s->log(s->cb_arg, level, s->uuid, command, line);
 }
 
 void vu_why(struct vu_server *s, const char *fmt, ...)
@@ -98,7 +101,7 @@ static void vu_drop_client(struct vu_server *s, const char *reason)
 	vu_dma_drop_all(s);
 	vu_conn_free(s);
 	mdev_device_close(s->mdev);
-	vu_log(s, "client disconnected (%s)", reason);
+	vu_log(s, VU_LOG_INFO, "client", "disconnected (%s)", reason);
 	if (s->on_disconnect)
 		s->on_disconnect(s->cb_arg, s);
 }
@@ -157,7 +160,7 @@ static void vu_client_start(struct vu_server *s, int fd, pid_t pid)
 	if (ret < 0)
 		goto free_conn;
 	s->fd = fd;
-	vu_log(s, "client connected (pid %d)", (int)pid);
+	vu_log(s, VU_LOG_INFO, "client", "connected (pid %d)", (int)pid);
 	return;
 
 free_conn:
@@ -165,8 +168,8 @@ free_conn:
 close_device:
 	mdev_device_close(s->mdev);
 refuse:
-	vu_log(s, "client (pid %d) refused: %s: %s", (int)pid, step,
-	       vu_errname(-ret));
+	vu_log(s, VU_LOG_WARN, "client", "client (pid %d) refused: %s: %s",
+	       (int)pid, step, vu_errname(-ret));
 	close(fd);
 }
 
@@ -201,16 +204,24 @@ static void vu_listen_event(void *arg, uint32_t revents)
 	socklen_t len = sizeof(cred);
 	int fd;
 
-	fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	fd = accept_guard_accept(s->listen_fd, NULL, 0);
+	if (fd == -EMFILE || fd == -ENFILE) {
+		vu_log(s, VU_LOG_WARN, "client",
+		       "client refused: %s: out of file descriptors",
+		       vu_errname(-fd));
+		return;
+	}
 	if (fd < 0)
 		return; /* EAGAIN, or the peer already left */
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
-		vu_log(s, "client refused: SO_PEERCRED: %s", vu_errname(errno));
+		vu_log(s, VU_LOG_WARN, "client",
+		       "client refused: SO_PEERCRED: %s", vu_errname(errno));
 		close(fd);
 		return;
 	}
 	if (cred.uid != 0 && cred.uid != geteuid()) {
-		vu_log(s, "client (pid %d uid %u) refused: not uid %u or root",
+		vu_log(s, VU_LOG_WARN, "client",
+		       "client (pid %d uid %u) refused: not uid %u or root",
 		       (int)cred.pid, cred.uid, geteuid());
 		close(fd);
 		return;
@@ -218,7 +229,8 @@ static void vu_listen_event(void *arg, uint32_t revents)
 	if (s->fd >= 0 && vu_client_hung_up(s))
 		vu_client_finish(s);
 	if (s->fd >= 0) {
-		vu_log(s, "second client (pid %d) refused: device in use",
+		vu_log(s, VU_LOG_WARN, "client",
+		       "second client (pid %d) refused: device in use",
 		       (int)cred.pid);
 		close(fd);
 		return;
@@ -302,8 +314,8 @@ static void vu_process(struct vu_server *s)
 			struct vu_hdr h;
 
 			memcpy(&h, s->rx.buf + s->rx.start, sizeof(h));
-			vu_log(s, "%s: %s: message size %u, closing",
-			       vu_cmd_name(h.command), vu_errname(-ret),
+			vu_log(s, VU_LOG_WARN, vu_cmd_name(h.command),
+			       "%s: message size %u, closing", vu_errname(-ret),
 			       h.size);
 			vu_drop_client(s, "unframeable message");
 			return;
@@ -411,13 +423,20 @@ struct vu_server *vu_server_new(const struct vu_server_config *cfg)
 	s->loop = cfg->loop;
 	s->loop_data = cfg->loop_data;
 	s->on_disconnect = cfg->on_disconnect;
+	s->log = cfg->log;
 	s->cb_arg = cfg->cb_arg;
 	s->ours.max_msg_fds = VU_MAX_MSG_FDS;
 	s->ours.max_data_xfer_size = VU_MAX_DATA_XFER;
 	s->ours.pgsizes = VU_PGSIZES;
-	s->ours.max_dma_maps = VU_MAX_DMA_MAPS;
+	s->ours.max_dma_maps = cfg->max_dma_maps && cfg->max_dma_maps <
+							    VU_MAX_DMA_MAPS ?
+				       cfg->max_dma_maps :
+				       VU_MAX_DMA_MAPS;
 	s->ours.write_multiple = true;
 	s->ours.present = VU_CAP_ALL;
+	ret = accept_guard_init();
+	if (ret < 0)
+		goto fail;
 	s->path = strdup(cfg->socket_path);
 	if (!s->path)
 		goto nomem;

@@ -8,7 +8,7 @@
 #define UMDEV_VFIO_USER_SERVER_H
 
 #include <stdint.h>
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 /* The event loop the server lives in (implemented by the daemon). */
 struct vu_loop_ops {
@@ -23,6 +23,14 @@ struct vu_loop_ops {
 
 struct vu_server;
 
+/* How much a log line matters (the host maps it to its own levels). */
+enum vu_log_level {
+	VU_LOG_ERROR,
+	VU_LOG_WARN,
+	VU_LOG_INFO,
+	VU_LOG_DEBUG,
+};
+
 struct vu_server_config {
 	const char *socket_path; /* created 0600; an existing file is replaced */
 	struct mdev_device *mdev;
@@ -30,7 +38,21 @@ struct vu_server_config {
 	void *loop_data;
 	/* Called after a client has gone (closed, killed or dropped). */
 	void (*on_disconnect)(void *arg, struct vu_server *server);
-	void *cb_arg;
+	/*
+	 * Optional: log one line about the device @uuid.  @command is what
+	 * the line is about: the vfio-user command ("REGION_READ",
+	 * "SET_IRQS", ...) or "client" for the connection.  NULL: the server
+	 * logs nothing.
+	 */
+	void (*log)(void *arg, enum vu_log_level level, const char *uuid,
+		    const char *command, const char *msg);
+	void *cb_arg; /* @arg of on_disconnect and log */
+	/*
+	 * Most DMA maps (each may hold an fd) one client may have at once;
+	 * offered as max_dma_maps in VERSION, beyond it DMA_MAP fails with
+	 * ENOSPC.  0: the protocol's default, VU_MAX_DMA_MAPS.
+	 */
+	unsigned int max_dma_maps;
 };
 
 /**

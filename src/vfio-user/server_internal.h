@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 #include "vfio-user/server.h"
 #include "vfio-user/version.h"
@@ -41,6 +41,8 @@ struct vu_server {
 	const struct vu_loop_ops *loop;
 	void *loop_data;
 	void (*on_disconnect)(void *arg, struct vu_server *server);
+	void (*log)(void *arg, enum vu_log_level level, const char *uuid,
+		    const char *command, const char *msg);
 	void *cb_arg;
 	int listen_fd;
 
@@ -66,10 +68,14 @@ struct vu_server {
 	unsigned int dma_cap; /* entries allocated */
 };
 
-/* server.c: logging, for every module. */
+/*
+ * server.c: logging, for every module, through the host's log callback:
+ * one line at @level about @command ("client" for the connection).
+ */
 const char *vu_errname(int err);
-void __attribute__((format(printf, 2, 3)))
-vu_log(const struct vu_server *s, const char *fmt, ...);
+void __attribute__((format(printf, 4, 5)))
+vu_log(const struct vu_server *s, enum vu_log_level level, const char *command,
+       const char *fmt, ...);
 void __attribute__((format(printf, 2, 3)))
 vu_why(struct vu_server *s, const char *fmt, ...);
 

@@ -14,8 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <umdev/mdev_host.h>
 #include "e2e_harness.h"
-#include "runtime_dir.h"
 
 static struct e2e_daemon daemon_;
 static char *out, *err;
@@ -115,7 +115,7 @@ static void test_start_list_stop(void **state)
 	/* No -u: a UUID is generated and printed. */
 	assert_int_equal(ctl("start", "-p", "mtty", "-t", "mtty-2"), 0);
 	assert_int_equal(sscanf(out, "%63s", uuid), 1);
-	assert_true(runtime_dir_uuid_valid(uuid));
+	assert_true(mdev_uuid_valid(uuid));
 	assert_int_equal(access(e2e_device_socket(&daemon_, uuid), F_OK), 0);
 
 	assert_int_equal(ctl("list"), 0);

@@ -130,11 +130,11 @@ static int version_exchange(const void *payload, size_t len,
 	int ret;
 
 	assert_true(fd >= 0);
-	assert_int_equal(e2e_raw_send(fd, 7, E2E_VU_VERSION, 0, payload, len,
-				      NULL, 0),
+	assert_int_equal(e2e_raw_send(fd, 7, UMDEV_VU_CMD_VERSION, 0, payload,
+				      len, NULL, 0),
 			 0);
 	ret = e2e_raw_recv(fd, hdr, reply, reply_len);
-	if (ret >= 0 && !(hdr->flags & E2E_VU_ERROR)) {
+	if (ret >= 0 && !(hdr->flags & UMDEV_VU_FLAG_ERROR)) {
 		close(fd);
 		return ret;
 	}
@@ -156,8 +156,8 @@ static void test_version_qemu(void **state)
 			     sizeof(reply) - 1);
 	assert_true(n > 4);
 	assert_int_equal(hdr.msg_id, 7);
-	assert_int_equal(hdr.command, E2E_VU_VERSION);
-	assert_int_equal(hdr.flags & 0xf, E2E_VU_TYPE_REPLY);
+	assert_int_equal(hdr.command, UMDEV_VU_CMD_VERSION);
+	assert_int_equal(hdr.flags & 0xf, UMDEV_VU_TYPE_REPLY);
 	memcpy(ver, reply, 4);
 	assert_int_equal(ver[0], 0);
 	assert_int_equal(ver[1], 0);
@@ -560,6 +560,54 @@ static void test_reconnect(void **state)
 	close(efd);
 }
 
+/* ---- the server's log lines follow umdevd's -q / -v ---- */
+
+/* A REGION_READ of a region the device lacks: refused with EINVAL. */
+static void bad_region_read(struct e2e_daemon *d, const char *uuid)
+{
+	struct {
+		uint64_t offset;
+		uint32_t region;
+		uint32_t count;
+	} __attribute__((packed))
+	rw = { .offset = 0, .region = 99, .count = 1 };
+	struct e2e_vu_hdr hdr;
+	int fd = e2e_raw_connect(e2e_device_socket(d, uuid));
+
+	assert_true(fd >= 0);
+	assert_int_equal(e2e_raw_negotiate(fd), 0);
+	assert_int_equal(e2e_raw_send(fd, 3, UMDEV_VU_CMD_REGION_READ, 0, &rw,
+				      sizeof(rw), NULL, 0),
+			 0);
+	/* The server logs a refusal before it queues the reply. */
+	assert_true(e2e_raw_recv(fd, &hdr, NULL, 0) >= 0);
+	assert_true(hdr.flags & UMDEV_VU_FLAG_ERROR);
+	assert_int_equal(hdr.error, EINVAL);
+	close(fd);
+}
+
+static void test_server_log_levels(void **state)
+{
+	static const char *const quiet_args[] = { "--quiet", NULL };
+	struct e2e_daemon quiet;
+
+	/* --verbose (the harness's): the line names the device and command. */
+	bad_region_read(&daemon_, E2E_UUID_B);
+	assert_true(e2e_daemon_log_contains(&daemon_, "info: device " E2E_UUID_B
+						      ": REGION_READ: EINVAL"));
+	assert_true(e2e_daemon_log_contains(
+		&daemon_, "device " E2E_UUID_B ": client: connected (pid"));
+
+	/* --quiet: warnings and errors only, the server's lines included. */
+	assert_int_equal(e2e_daemon_start(&quiet, quiet_args), 0);
+	assert_int_equal(e2e_start(&quiet, E2E_UUID_C, "mtty-1"), 0);
+	bad_region_read(&quiet, E2E_UUID_C);
+	assert_int_equal(e2e_stop(&quiet, E2E_UUID_C), 0);
+	assert_false(e2e_daemon_log_contains(&quiet, "REGION_READ"));
+	assert_false(e2e_daemon_log_contains(&quiet, "connected (pid"));
+	assert_int_equal(e2e_daemon_stop(&quiet), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -577,6 +625,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_two_devices, close_all),
 		cmocka_unit_test_teardown(test_one_client_at_a_time, close_all),
 		cmocka_unit_test_teardown(test_reconnect, close_all),
+		cmocka_unit_test_teardown(test_server_log_levels, close_all),
 	};
 
 	return cmocka_run_group_tests_name("e2e_vfio_user", tests, setup,

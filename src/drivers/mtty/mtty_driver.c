@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mtty driver: registration, probe/remove with port accounting, and the
- * migration helpers.  Like the kernel sample, 24 ports are shared by all
- * devices of a parent; an mtty-2 device takes two of them.
+ * migration helpers.  Like the kernel sample, 24 ports (option "ports":
+ * up to MTTY_DRIVER_MAX_PORTS) are shared by all devices of a parent; an
+ * mtty-2 device takes two of them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -61,6 +62,18 @@ static void mtty_state_free(struct mdev_state *state)
 	free(state);
 }
 
+int mtty_port_timer_arm(struct mtty_port_timer *t, uint64_t delay_ns)
+{
+	if (!t->timer) {
+		if (!delay_ns)
+			return 0; /* never armed: nothing to cancel */
+		t->timer = mdev_timer_new(t->state->mdev, mtty_timer_fn, t);
+		if (!t->timer)
+			return -errno;
+	}
+	return mdev_timer_arm(t->timer, delay_ns);
+}
+
 /* Bind a new device: take its ports, build its state and model. */
 static int mtty_probe(struct mdev_device *mdev)
 {
@@ -77,17 +90,11 @@ static int mtty_probe(struct mdev_device *mdev)
 		return -ENOMEM;
 	state->mdev = mdev;
 	state->parent = parent;
-	/* Timers first: the model cancels them when it initialises. */
+	/* Each port's timer (a timerfd) is made when the model first arms
+	 * it (mtty_port_timer_arm()): an idle device holds no fd for it. */
 	for (i = 0; i < nr_ports; i++) {
 		state->timers[i].state = state;
 		state->timers[i].port = i;
-		state->timers[i].timer =
-			mdev_timer_new(mdev, mtty_timer_fn, &state->timers[i]);
-		if (!state->timers[i].timer) {
-			ret = -errno;
-			mtty_state_free(state);
-			return ret;
-		}
 	}
 	ret = mtty_model_init(&state->model, nr_ports, &mtty_model_host, state);
 	if (ret) {
@@ -129,18 +136,22 @@ static const struct mdev_driver mtty_driver = {
 };
 
 /**
- * mtty_driver_register() - register parent "mtty" (types mtty-1, mtty-2,
- * 24 shared ports) on @core.
- * Return: 0; -EEXIST if @core has a parent "mtty"; -ENOMEM.
+ * mtty_driver_register_ports() - register parent "mtty" (types mtty-1,
+ * mtty-2) sharing @nr_ports ports on @core.
+ * Return: 0; -EINVAL for 0 ports; -EEXIST if @core has a parent "mtty";
+ * -ENOMEM.
  */
-int mtty_driver_register(struct mdev_core *core)
+int mtty_driver_register_ports(struct mdev_core *core, unsigned int nr_ports)
 {
-	struct mtty_parent *parent = calloc(1, sizeof(*parent));
+	struct mtty_parent *parent;
 	int ret;
 
+	if (!nr_ports)
+		return -EINVAL;
+	parent = calloc(1, sizeof(*parent));
 	if (!parent)
 		return -ENOMEM;
-	parent->free_ports = MTTY_DRIVER_TOTAL_PORTS;
+	parent->free_ports = nr_ports;
 	ret = mdev_register_parent(core, MTTY_DRIVER_NAME, &mtty_driver,
 				   mtty_types,
 				   sizeof(mtty_types) / sizeof(mtty_types[0]),
@@ -150,13 +161,27 @@ int mtty_driver_register(struct mdev_core *core)
 	return ret;
 }
 
+/** mtty_driver_register() - parent "mtty" with the kernel sample's 24 ports. */
+int mtty_driver_register(struct mdev_core *core)
+{
+	return mtty_driver_register_ports(core, MTTY_DRIVER_TOTAL_PORTS);
+}
+
 /**
- * mtty_driver_init() - the entry point's init: register parent "mtty".
- * Return: 0, -EEXIST or -ENOMEM.
+ * mtty_driver_init() - the entry point's init: register parent "mtty" with
+ * the ports of option "ports" (umdevd --driver-opt mtty.ports=N), else 24.
+ * Return: 0; -EINVAL for a bad "ports" value; -EEXIST or -ENOMEM.
  */
 int mtty_driver_init(struct mdev_core *core, void **priv)
 {
-	return mtty_driver_register(core);
+	unsigned long ports = MTTY_DRIVER_TOTAL_PORTS;
+	int ret;
+
+	ret = umdev_driver_option_uint(core, MTTY_DRIVER_NAME, "ports", 1,
+				       MTTY_DRIVER_MAX_PORTS, &ports);
+	if (ret)
+		return ret;
+	return mtty_driver_register_ports(core, (unsigned int)ports);
 }
 
 /** mtty_driver_exit() - unregister parent "mtty" (release_parent frees). */

@@ -2,8 +2,9 @@
 /*
  * mtty vendor driver for the userspace mdev core: registers parent "mtty"
  * with types mtty-1 (one port) and mtty-2 (two ports), 24 ports shared per
- * parent.  Each device's struct mdev_state owns the mtty device model, the
- * IRQ eventfds and one timer per port.  Uses only <umdev/mdev.h>.
+ * parent (driver option "ports" sets another number).  Each device's
+ * struct mdev_state owns the mtty device model, the IRQ eventfds and one
+ * timer per port.  Uses only <umdev/mdev.h>.
  */
 #ifndef UMDEV_DRIVERS_MTTY_DRIVER_H
 #define UMDEV_DRIVERS_MTTY_DRIVER_H
@@ -15,12 +16,19 @@
 #define MTTY_DRIVER_NAME "mtty"
 /* Ports one parent shares between its devices (the kernel sample's). */
 #define MTTY_DRIVER_TOTAL_PORTS 24
+/* The most option "ports" (--driver-opt mtty.ports=N) may ask for. */
+#define MTTY_DRIVER_MAX_PORTS 1048576
 
 /**
  * mtty_driver_register() - register parent "mtty" on @core.
  * Return: 0; -EEXIST if @core already has a parent "mtty"; -ENOMEM.
  */
 int mtty_driver_register(struct mdev_core *core);
+/**
+ * mtty_driver_register_ports() - the same with @nr_ports shared ports.
+ * Return: 0; -EINVAL for 0; -EEXIST; -ENOMEM.
+ */
+int mtty_driver_register_ports(struct mdev_core *core, unsigned int nr_ports);
 
 /*
  * The driver's entry point (<umdev/driver.h>): umdevd enters the built-in

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 #define UUID_A "6f0c1a5e-4b0c-4f9e-8f45-3a1d1f0e9c01"
 #define UUID_A_UPPER "6F0C1A5E-4B0C-4F9E-8F45-3A1D1F0E9C01"
@@ -275,7 +275,10 @@ static void test_create_and_accessors(void **state)
 
 	assert_ptr_equal(mdev_parent_of(dev), parent);
 	assert_string_equal(mdev_type_id(mdev_type_of(dev)), "tst-a");
-	assert_ptr_equal(mdev_device_ops(dev), &tst_ops);
+	/* The core's copy of the driver's ops (driver_abi.h): its callbacks. */
+	assert_ptr_equal(mdev_device_ops(dev)->open, tst_ops.open);
+	assert_ptr_equal(mdev_device_ops(dev)->close, tst_ops.close);
+	assert_ptr_equal(mdev_device_ops(dev)->request, tst_ops.request);
 	assert_false(mdev_is_open(dev));
 
 	/* drvdata set by probe, then replaced. */
@@ -635,6 +638,53 @@ static void test_many_devices(void **state)
 	assert_null(mdev_core_next_device(core, NULL));
 }
 
+/* The host's slot is its own: apart from drvdata, found through the index. */
+static void test_host_data(void **state)
+{
+	struct mdev_core *core = *state;
+	struct mdev_device *a, *b;
+	int host_a, host_b;
+
+	assert_int_equal(mdev_core_create(core, UUID_A, "tst0", "tst-a", &a),
+			 0);
+	assert_int_equal(mdev_core_create(core, UUID_B, "tst0", "tst-a", &b),
+			 0);
+	assert_null(mdev_get_host_data(a));
+	mdev_set_host_data(a, &host_a);
+	mdev_set_host_data(b, &host_b);
+	assert_ptr_equal(mdev_get_host_data(mdev_core_find_str(core, UUID_A)),
+			 &host_a);
+	assert_ptr_equal(
+		mdev_get_host_data(mdev_core_find_str(core, UUID_A_UPPER)),
+		&host_a);
+	assert_ptr_equal(mdev_get_host_data(mdev_core_find_str(core, UUID_B)),
+			 &host_b);
+	/* The driver's drvdata (set in probe) is untouched. */
+	assert_string_equal(mdev_get_drvdata(a), UUID_A);
+	mdev_set_drvdata(a, NULL);
+	assert_ptr_equal(mdev_get_host_data(a), &host_a);
+	mdev_set_host_data(a, NULL);
+	assert_null(mdev_get_host_data(a));
+	assert_ptr_equal(mdev_get_host_data(b), &host_b);
+}
+
+/* The one UUID check of umdev (core, daemon and CLI call it). */
+static void test_uuid_valid(void **state)
+{
+	assert_true(mdev_uuid_valid("83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"));
+	assert_true(mdev_uuid_valid("83B8F4F2-509F-382F-3C1E-E6BFE0FA1001"));
+	assert_false(mdev_uuid_valid(NULL));
+	assert_false(mdev_uuid_valid(""));
+	assert_false(mdev_uuid_valid(
+		"83b8f4f2-509f-382f-3c1e-e6bfe0fa100")); /* 35 */
+	assert_false(mdev_uuid_valid(
+		"83b8f4f2-509f-382f-3c1e-e6bfe0fa10011")); /* 37 */
+	assert_false(mdev_uuid_valid("83b8f4f2/509f-382f-3c1e-e6bfe0fa1001"));
+	assert_false(mdev_uuid_valid("83b8f4f2-509f-382f-3c1e-e6bfe0fa10.."));
+	assert_false(mdev_uuid_valid("83b8f4f2-509f-382f-3c1ee-6bfe0fa1001"));
+	assert_false(mdev_uuid_valid("83b8f4g2-509f-382f-3c1e-e6bfe0fa1001"));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -652,7 +702,9 @@ int main(void)
 		T(test_request_optional),
 		T(test_iterators),
 		T(test_unregister_parent),
+		T(test_host_data),
 		cmocka_unit_test(test_core_free_removes_all),
+		cmocka_unit_test(test_uuid_valid),
 		T(test_many_devices),
 	};
 

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 #define MS 1000000ULL
 #define HOUR (3600ULL * 1000 * MS)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Unit tests of src/daemon/runtime_dir.c: resolution order, creation and
- * permissions, socket paths, UUID names.
+ * permissions, socket paths (UUIDs are checked by the core: test_mdev_core).
  */
 #include <errno.h>
 #include <limits.h>
@@ -96,35 +96,12 @@ static void test_paths(void **state)
 			 -ENAMETOOLONG);
 }
 
-static void test_uuid_valid(void **state)
-{
-	assert_true(
-		runtime_dir_uuid_valid("83b8f4f2-509f-382f-3c1e-e6bfe0fa1001"));
-	assert_true(
-		runtime_dir_uuid_valid("83B8F4F2-509F-382F-3C1E-E6BFE0FA1001"));
-	assert_false(runtime_dir_uuid_valid(NULL));
-	assert_false(runtime_dir_uuid_valid(""));
-	assert_false(runtime_dir_uuid_valid(
-		"83b8f4f2-509f-382f-3c1e-e6bfe0fa100")); /* 35 */
-	assert_false(runtime_dir_uuid_valid(
-		"83b8f4f2-509f-382f-3c1e-e6bfe0fa10011")); /* 37 */
-	assert_false(
-		runtime_dir_uuid_valid("83b8f4f2/509f-382f-3c1e-e6bfe0fa1001"));
-	assert_false(
-		runtime_dir_uuid_valid("83b8f4f2-509f-382f-3c1e-e6bfe0fa10.."));
-	assert_false(
-		runtime_dir_uuid_valid("83b8f4f2-509f-382f-3c1ee-6bfe0fa1001"));
-	assert_false(
-		runtime_dir_uuid_valid("83b8f4g2-509f-382f-3c1e-e6bfe0fa1001"));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resolve_order),
 		cmocka_unit_test(test_create),
 		cmocka_unit_test(test_paths),
-		cmocka_unit_test(test_uuid_valid),
 	};
 
 	return cmocka_run_group_tests_name("runtime_dir", tests, NULL, NULL);

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 #include "model/mtty/uart16550.h"
 #include "mtty_driver.h"

@@ -27,7 +27,7 @@
 #include <cmocka.h>
 
 #include <umdev/client.h>
-#include <umdev/mdev.h>
+#include <umdev/mdev_host.h>
 
 #include "vfio-user/server.h"
 #include "vfio-user/version.h"
