@@ -3,9 +3,10 @@
  * doorbell - a small out-of-tree umdev vendor driver: a virtual PCI device
  * with one MMIO BAR of registers (doorbell.h) and an MSI "doorbell"
  * interrupt.  It uses only the installed headers and libumdev's driver
- * ABI; umdevd loads it from its driver directory.  Interrupt triggers,
- * SET_IRQS and config space come from libumdev's toolkit
- * (<umdev/toolkit.h>): this file is the doorbell's own logic.
+ * ABI; umdevd loads it from its driver directory.  Config space, info,
+ * SET_IRQS, triggers and the release request are libumdev's toolkit
+ * (<umdev/toolkit.h>, umdev_pci_device_ops): this file is the doorbell's
+ * registers.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -20,13 +21,10 @@
 
 #include "doorbell.h"
 
-#define DOORBELL_CONFIG_SIZE 256
 #define DOORBELL_MAX_DEVICES 4
-#define DOORBELL_CLASS 0x058000 /* memory controller, "other" */
 
 struct doorbell_state {
-	struct umdev_pci_config *config;
-	struct umdev_irqs *irqs; /* MSI (the doorbell) and REQ */
+	struct umdev_irqs *irqs; /* the toolkit's: MSI rings the doorbell */
 	uint32_t scratch, status, last, count;
 };
 
@@ -38,105 +36,7 @@ static const struct vfio_irq_info doorbell_irqs[VFIO_PCI_NUM_IRQS] = {
 	[VFIO_PCI_REQ_IRQ_INDEX] = { .flags = VFIO_IRQ_INFO_EVENTFD, .count = 1 },
 };
 
-static struct umdev_pci_config *doorbell_config_new(void)
-{
-	struct umdev_pci_config *cfg = umdev_pci_config_new(
-		DOORBELL_VENDOR_ID, DOORBELL_DEVICE_ID, DOORBELL_CLASS, 0);
-
-	if (cfg &&
-	    (umdev_pci_config_set_bar(cfg, 0, DOORBELL_BAR0_SIZE, false) ||
-	     umdev_pci_config_set(cfg, PCI_COMMAND, 2, 0,
-				  PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
-					  PCI_COMMAND_INTX_DISABLE))) {
-		umdev_pci_config_free(cfg);
-		return NULL;
-	}
-	return cfg;
-}
-
-static void doorbell_free(struct doorbell_state *s)
-{
-	umdev_irqs_free(s->irqs);
-	umdev_pci_config_free(s->config);
-	free(s);
-}
-
-static int doorbell_probe(struct mdev_device *mdev)
-{
-	struct doorbell_state *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return -ENOMEM;
-	s->config = doorbell_config_new();
-	s->irqs = umdev_irqs_new(doorbell_irqs, VFIO_PCI_NUM_IRQS, NULL, NULL);
-	if (!s->config || !s->irqs) {
-		doorbell_free(s);
-		return -ENOMEM;
-	}
-	mdev_set_drvdata(mdev, s);
-	return 0;
-}
-
-static void doorbell_remove(struct mdev_device *mdev)
-{
-	doorbell_free(mdev_get_drvdata(mdev));
-	mdev_set_drvdata(mdev, NULL);
-}
-
-static int doorbell_open(struct mdev_device *mdev)
-{
-	return 0;
-}
-
-static void doorbell_close(struct mdev_device *mdev)
-{
-	struct doorbell_state *s = mdev_get_drvdata(mdev);
-
-	umdev_irqs_release_all(s->irqs);
-}
-
-static int doorbell_get_info(struct mdev_device *mdev,
-			     struct vfio_device_info *info)
-{
-	umdev_pci_device_info(info);
-	return 0;
-}
-
-static uint64_t doorbell_region_size(uint32_t index)
-{
-	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
-		return DOORBELL_CONFIG_SIZE;
-	if (index == VFIO_PCI_BAR0_REGION_INDEX)
-		return DOORBELL_BAR0_SIZE;
-	return 0;
-}
-
-static int doorbell_get_region_info(struct mdev_device *mdev,
-				    struct vfio_region_info *info)
-{
-	if (info->index >= VFIO_PCI_NUM_REGIONS)
-		return -EINVAL;
-	umdev_region_info_set(info, doorbell_region_size(info->index), 0);
-	return 0;
-}
-
-static int doorbell_get_irq_info(struct mdev_device *mdev,
-				 struct vfio_irq_info *info)
-{
-	struct doorbell_state *s = mdev_get_drvdata(mdev);
-
-	return umdev_irqs_get_info(s->irqs, info);
-}
-
-static int doorbell_set_irqs(struct mdev_device *mdev,
-			     const struct vfio_irq_set *set, const void *data)
-{
-	struct doorbell_state *s = mdev_get_drvdata(mdev);
-
-	return umdev_irqs_set(s->irqs, set, data);
-}
-
-static uint32_t doorbell_bar0_read(struct doorbell_state *s, uint64_t reg)
+static uint32_t doorbell_reg_read(struct doorbell_state *s, uint64_t reg)
 {
 	switch (reg) {
 	case DOORBELL_REG_ID:
@@ -154,8 +54,8 @@ static uint32_t doorbell_bar0_read(struct doorbell_state *s, uint64_t reg)
 	}
 }
 
-static void doorbell_bar0_write(struct doorbell_state *s, uint64_t reg,
-				uint32_t val)
+static void doorbell_reg_write(struct doorbell_state *s, uint64_t reg,
+			       uint32_t val)
 {
 	switch (reg) {
 	case DOORBELL_REG_SCRATCH:
@@ -176,48 +76,34 @@ static void doorbell_bar0_write(struct doorbell_state *s, uint64_t reg,
 }
 
 /* BAR0: aligned 32-bit accesses only, like the hardware it models. */
-static bool doorbell_bar0_access_ok(uint64_t offset, uint32_t count)
+static long doorbell_bar_read(void *priv, uint32_t bar, uint64_t offset,
+			      void *buf, uint32_t count)
 {
-	return count == 4 && offset % 4 == 0 && offset < DOORBELL_BAR0_SIZE;
-}
-
-static long doorbell_read(struct mdev_device *mdev, uint32_t index,
-			  uint64_t offset, void *buf, uint32_t count)
-{
-	struct doorbell_state *s = mdev_get_drvdata(mdev);
 	uint32_t val;
 
-	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
-		return umdev_pci_config_read(s->config, offset, buf, count);
-	if (index != VFIO_PCI_BAR0_REGION_INDEX ||
-	    !doorbell_bar0_access_ok(offset, count))
+	if (count != 4 || offset % 4)
 		return -EINVAL;
-	val = doorbell_bar0_read(s, offset);
+	val = doorbell_reg_read(priv, offset);
 	memcpy(buf, &val, 4);
 	return count;
 }
 
-static long doorbell_write(struct mdev_device *mdev, uint32_t index,
-			   uint64_t offset, const void *buf, uint32_t count)
+static long doorbell_bar_write(void *priv, uint32_t bar, uint64_t offset,
+			       const void *buf, uint32_t count)
 {
-	struct doorbell_state *s = mdev_get_drvdata(mdev);
 	uint32_t val;
 
-	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
-		return umdev_pci_config_write(s->config, offset, buf, count);
-	if (index != VFIO_PCI_BAR0_REGION_INDEX ||
-	    !doorbell_bar0_access_ok(offset, count))
+	if (count != 4 || offset % 4)
 		return -EINVAL;
 	memcpy(&val, buf, 4);
-	doorbell_bar0_write(s, offset, val);
+	doorbell_reg_write(priv, offset, val);
 	return count;
 }
 
-static int doorbell_reset(struct mdev_device *mdev)
+static int doorbell_reset(void *priv)
 {
-	struct doorbell_state *s = mdev_get_drvdata(mdev);
+	struct doorbell_state *s = priv;
 
-	umdev_pci_config_reset(s->config);
 	s->scratch = 0;
 	s->status = 0;
 	s->last = 0;
@@ -225,30 +111,47 @@ static int doorbell_reset(struct mdev_device *mdev)
 	return 0;
 }
 
-/* Removal is waiting for the client: ring its REQ eventfd, if any. */
-static void doorbell_request(struct mdev_device *mdev, unsigned int count)
-{
-	struct doorbell_state *s = mdev_get_drvdata(mdev);
+static const struct umdev_pci_device_desc doorbell_desc = {
+	.size = sizeof(struct umdev_pci_device_desc),
+	.vendor_id = DOORBELL_VENDOR_ID,
+	.device_id = DOORBELL_DEVICE_ID,
+	.class_code = 0x058000, /* memory controller, "other" */
+	.command_writable = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+			    PCI_COMMAND_INTX_DISABLE,
+	.bar_size = { DOORBELL_BAR0_SIZE },
+	.irqs = doorbell_irqs,
+	.bar_read = doorbell_bar_read,
+	.bar_write = doorbell_bar_write,
+	.reset = doorbell_reset,
+};
 
-	umdev_irq_trigger(s->irqs, VFIO_PCI_REQ_IRQ_INDEX);
+static int doorbell_probe(struct mdev_device *mdev)
+{
+	struct doorbell_state *s = calloc(1, sizeof(*s));
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	ret = umdev_pci_device_init(mdev, &doorbell_desc, s);
+	if (ret) {
+		free(s);
+		return ret;
+	}
+	s->irqs = umdev_pci_device_irqs(mdev);
+	return 0;
 }
 
-static const struct umdev_device_ops doorbell_ops = {
-	.open = doorbell_open,
-	.close = doorbell_close,
-	.get_info = doorbell_get_info,
-	.get_region_info = doorbell_get_region_info,
-	.get_irq_info = doorbell_get_irq_info,
-	.set_irqs = doorbell_set_irqs,
-	.read = doorbell_read,
-	.write = doorbell_write,
-	.reset = doorbell_reset,
-	.request = doorbell_request,
-};
+static void doorbell_remove(struct mdev_device *mdev)
+{
+	struct doorbell_state *s = umdev_pci_device_priv(mdev);
+
+	umdev_pci_device_fini(mdev);
+	free(s);
+}
 
 static const struct mdev_driver doorbell_driver = {
 	.name = DOORBELL_PARENT,
-	.device_ops = &doorbell_ops,
+	.device_ops = &umdev_pci_device_ops,
 	.probe = doorbell_probe,
 	.remove = doorbell_remove,
 };

@@ -20,6 +20,7 @@
 #include <linux/vfio.h>
 
 #include <umdev/export.h>
+#include <umdev/vfio_device.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -180,6 +181,64 @@ long umdev_pci_config_write(struct umdev_pci_config *cfg, uint64_t offset,
  * umdev_pci_config_new(), _set() and _set_bar()).
  */
 void umdev_pci_config_reset(struct umdev_pci_config *cfg);
+
+/* ---- a whole vfio-pci device ---- */
+
+/*
+ * What a simple PCI device is made of, for umdev_pci_device_init(): the
+ * toolkit then serves config space, device/region/IRQ info, SET_IRQS,
+ * close (triggers released) and request (REQ signalled) through
+ * umdev_pci_device_ops, and the driver writes only its BARs' registers.
+ */
+struct umdev_pci_device_desc {
+	/* sizeof(struct umdev_pci_device_desc) as the driver was built. */
+	size_t size;
+	uint16_t vendor_id;
+	uint16_t device_id;
+	uint32_t class_code; /* base << 16 | subclass << 8 | prog. interface */
+	uint8_t revision;
+	/* PCI_COMMAND bits a guest may change (e.g. PCI_COMMAND_MEMORY). */
+	uint16_t command_writable;
+	/* BAR n decodes bar_size[n] bytes (0: no BAR), of I/O space if bit n
+	 * of bar_io is set, else of 32-bit memory space. */
+	uint32_t bar_size[6];
+	uint8_t bar_io;
+	/* GET_IRQ_INFO per IRQ index, VFIO_PCI_NUM_IRQS entries (as for
+	 * umdev_irqs_new()), and its optional ops; their dev is the priv
+	 * pointer of umdev_pci_device_init(). */
+	const struct vfio_irq_info *irqs;
+	const struct umdev_irq_ops *irq_ops;
+	/* An access to BAR @bar that lies inside it (@count >= 1).  Return
+	 * @count or -errno (-EINVAL for an access the registers refuse). */
+	long (*bar_read)(void *priv, uint32_t bar, uint64_t offset, void *buf,
+			 uint32_t count);
+	long (*bar_write)(void *priv, uint32_t bar, uint64_t offset,
+			  const void *buf, uint32_t count);
+	/* Optional: VFIO_DEVICE_RESET, after config space went back to its
+	 * power-on values.  0 or -errno. */
+	int (*reset)(void *priv);
+};
+
+/**
+ * umdev_pci_device_init() - make @mdev (in the driver's probe) a PCI device
+ * described by @desc (copied), with @priv handed to the callbacks; the
+ * device's drvdata is the toolkit's from now on (umdev_pci_device_priv()
+ * gives @priv back).  Use umdev_pci_device_ops as the driver's device_ops.
+ * Return: 0; -EINVAL for a @desc that is too short, a bad BAR size (see
+ * umdev_pci_config_set_bar()), missing BAR callbacks or IRQ table; -ENOMEM.
+ */
+int umdev_pci_device_init(struct mdev_device *mdev,
+			  const struct umdev_pci_device_desc *desc, void *priv);
+/** umdev_pci_device_fini() - undo init (the driver's remove): triggers
+ * closed, drvdata NULL.  Nothing for a device without init. */
+void umdev_pci_device_fini(struct mdev_device *mdev);
+/** umdev_pci_device_priv() - the @priv of umdev_pci_device_init(). */
+void *umdev_pci_device_priv(const struct mdev_device *mdev);
+/** umdev_pci_device_irqs() - the device's triggers, for umdev_irq_trigger(). */
+struct umdev_irqs *umdev_pci_device_irqs(const struct mdev_device *mdev);
+
+/* The device ops of every device made with umdev_pci_device_init(). */
+extern const struct umdev_device_ops umdev_pci_device_ops;
 
 UMDEV_ABI_END
 
