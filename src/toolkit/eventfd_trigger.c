@@ -62,7 +62,7 @@ int eventfd_trigger_signal_fd(int fd)
 	return 1;
 }
 
-static int eventfd_trigger_fd(void *trigger)
+int eventfd_trigger_fd(const void *trigger)
 {
 	return (int)((uintptr_t)trigger - 1);
 }

@@ -14,6 +14,9 @@
 /* take/give_back/release/signal on eventfds; the host pointer is unused. */
 extern const struct vfio_irq_host_ops eventfd_trigger_ops;
 
+/** eventfd_trigger_fd() - the fd behind a handle of eventfd_trigger_ops. */
+int eventfd_trigger_fd(const void *trigger);
+
 /**
  * eventfd_trigger_is_eventfd() - true if @fd is an open eventfd (its
  * /proc/self/fd link is "anon_inode:[eventfd]").  A pipe, socket, file,

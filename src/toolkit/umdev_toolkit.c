@@ -12,13 +12,18 @@
 
 #include "eventfd_trigger.h"
 #include "pci_config_space.h"
+#include "umdev_toolkit_internal.h"
 #include "vfio_info.h"
-#include "vfio_irq_state.h"
 
 struct umdev_irqs {
 	struct vfio_irq_state state;
 	struct vfio_irq_device_ops dev_ops; /* the driver's, copied */
 };
+
+const struct vfio_irq_state *umdev_irqs_state(const struct umdev_irqs *irqs)
+{
+	return &irqs->state;
+}
 
 /* The driver's ops as far as its @size covers them; the rest absent. */
 #define UMDEV_IRQ_OPS_HAS(ops, member)                           \
