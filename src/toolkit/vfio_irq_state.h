@@ -7,7 +7,7 @@
  * disabling, replacing a trigger, test interrupts).
  *
  * Freestanding (freestanding.h): the same file is compiled into libumdev
- * (where a trigger is an eventfd the client sent, src/toolkit/irq_eventfd.c)
+ * (where a trigger is an eventfd the client sent, eventfd_trigger.c)
  * and into umdev_mtty.ko (where it is a struct eventfd_ctx).  The host says
  * how to take, release and signal a trigger (struct vfio_irq_host_ops); the
  * device says what enabling, disabling, masking and unmasking an index
