@@ -84,6 +84,9 @@ int mtty_socket_listen(struct mtty_port *p, const char *path)
 		return ret;
 	}
 	p->listen_fd = fd; /* bound: the name is ours to remove */
+	/* As the device sockets: only umdevd's uid (and root) may connect. */
+	if (fchmodat(p->dir_fd, slash + 1, 0600, 0))
+		return -errno;
 	if (listen(fd, 4))
 		return -errno;
 	ev.data.fd = p->listen_fd;
