@@ -113,19 +113,10 @@ ok $? "none of ${packages[*]} is installed yet${already:+ (found:$already; purge
 
 # ---- 1. build from a clean copy ----
 src=$tmp/src/umdev
-mkdir -p "$src"
-if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
-	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-		tar --null -T - --ignore-failed-read -cf - 2>/dev/null) | tar -xf - -C "$src"
-else
-	tar -C "$top" --exclude='./build*' --exclude='./obj-*' -cf - . | tar -xf - -C "$src"
-fi
-[ -f "$src/debian/control" ] && [ ! -e "$src/build" ]
-ok $? "a clean copy of the sources in $src (no build directory)"
-
-(cd "$src" && DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" \
-	dpkg-buildpackage -us -uc -b -j"$(nproc)") >"$tmp/build.log" 2>&1
-ok $? "dpkg-buildpackage -us -uc -b builds" "$tmp/build.log"
+"$top/scripts/build-debs" "$tmp/src" >"$tmp/build.log" 2>&1
+ok $? "scripts/build-debs: a clean copy built with dpkg-buildpackage -us -uc -b" "$tmp/build.log"
+[ -f "$src/debian/control" ] && [ -z "$(ls -d "$src"/build "$src"/build-* 2>/dev/null)" ]
+ok $? "the copy has the sources and none of the tree's build directories"
 version=$(cd "$src" && dpkg-parsechangelog -S Version)
 arch=$(dpkg --print-architecture)
 debs=()
