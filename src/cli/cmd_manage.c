@@ -257,8 +257,8 @@ int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
 	size_t i, n;
 	int ret;
 
-	CLI_PARSE(ctx, argc, argv, "p:h", longopts, "[-p PARENT] [--dumpjson]",
-		  &a);
+	CLI_PARSE(ctx, argc, argv, "p:h", longopts,
+		  "[-p|--parent PARENT] [--dumpjson] [--runtime-dir DIR]", &a);
 	ret = cli_fetch(ctx, "types", "types", &reply, &types);
 	if (ret)
 		return ret;
@@ -445,7 +445,9 @@ int cli_cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 	int ret;
 
 	CLI_PARSE(ctx, argc, argv, "dvu:p:h", longopts,
-		  "[-d|--defined] [-u UUID] [-p PARENT] [-v] [--dumpjson]", &a);
+		  "[-d|--defined] [-u|--uuid UUID] [-p|--parent PARENT]\n"
+		  "       [-v|--verbose] [--dumpjson] [--runtime-dir DIR]",
+		  &a);
 	ret = cli_fetch(ctx, "list", "devices", &r_devs, &devs);
 	if (ret)
 		return ret;
@@ -517,7 +519,8 @@ static const char *cli_new_uuid(struct cli_args *a)
 }
 
 static const char cli_start_usage[] =
-	"[-u UUID] [-p PARENT] [-t TYPE] [--jsonfile FILE]\n"
+	"[-u|--uuid UUID] [-p|--parent PARENT] [-t|--type TYPE]\n"
+	"       [--jsonfile FILE] [--runtime-dir DIR]\n"
 	"  a defined device: -u UUID [-p PARENT]; a new one: -p PARENT and\n"
 	"  -t TYPE or --jsonfile FILE (a UUID is made up and printed if\n"
 	"  there is no -u)";
@@ -581,7 +584,8 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 	struct cli_args a;
 	int ret;
 
-	CLI_PARSE(ctx, argc, argv, "u:h", longopts, "-u UUID", &a);
+	CLI_PARSE(ctx, argc, argv, "u:h", longopts,
+		  "-u|--uuid UUID [--runtime-dir DIR]", &a);
 	if (!a.uuid)
 		return cli_usage_error("stop", "-u UUID",
 				       "-u UUID is required%s", "");
@@ -602,7 +606,8 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 /* ---- define, undefine, modify, start-parent-mdevs ---- */
 
 static const char cli_define_usage[] =
-	"[-u UUID] [-p PARENT] [-t TYPE] [-a|--auto] [--jsonfile FILE]\n"
+	"[-u|--uuid UUID] [-p|--parent PARENT] [-t|--type TYPE] [-a|--auto]\n"
+	"       [--jsonfile FILE] [--runtime-dir DIR]\n"
 	"  without -t, the running device -u UUID gives parent and type;\n"
 	"  without -u, a UUID is made up and printed";
 
@@ -668,7 +673,8 @@ int cli_cmd_undefine(struct cli_ctx *ctx, int argc, char **argv)
 	struct cli_args a;
 	int ret;
 
-	CLI_PARSE(ctx, argc, argv, "u:p:h", longopts, "-u UUID [-p PARENT]",
+	CLI_PARSE(ctx, argc, argv, "u:p:h", longopts,
+		  "-u|--uuid UUID [-p|--parent PARENT] [--runtime-dir DIR]",
 		  &a);
 	if (!a.uuid)
 		return cli_usage_error("undefine", "-u UUID [-p PARENT]",
@@ -684,7 +690,8 @@ int cli_cmd_undefine(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 static const char cli_modify_usage[] =
-	"-u UUID [-p PARENT] [-t TYPE] [-a|--auto | -m|--manual]\n"
+	"-u|--uuid UUID [-p|--parent PARENT] [-t|--type TYPE]\n"
+	"       [-a|--auto | -m|--manual] [--jsonfile FILE] [--runtime-dir DIR]\n"
 	"  [--addattr NAME --value VALUE | --delattr] [-i|--index N]";
 
 int cli_cmd_modify(struct cli_ctx *ctx, int argc, char **argv)
@@ -761,7 +768,7 @@ int cli_cmd_start_parent(struct cli_ctx *ctx, int argc, char **argv)
 			ctx->runtime_override = optarg;
 			continue;
 		}
-		printf("Usage: umdevctl start-parent-mdevs PARENT\n");
+		printf("Usage: umdevctl start-parent-mdevs PARENT [--runtime-dir DIR]\n");
 		return c == 'h' ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	}
 	if (optind + 1 != argc)
