@@ -23,7 +23,52 @@ extern "C" {
 
 UMDEV_ABI_BEGIN
 
+/*
+ * vfio-user commands (the header's "command" field, QEMU's
+ * docs/interop/vfio-user.rst): the @cmd of umdev_client_request() and
+ * umdev_client_send(): those umdev sends or serves (src/vfio-user/wire.h
+ * takes its numbers from here); a command gets its constant with its
+ * implementation.
+ */
+enum umdev_vu_command {
+	UMDEV_VU_CMD_VERSION = 1,
+	UMDEV_VU_CMD_DMA_MAP = 2,
+	UMDEV_VU_CMD_DMA_UNMAP = 3,
+	UMDEV_VU_CMD_DEVICE_GET_INFO = 4,
+	UMDEV_VU_CMD_DEVICE_GET_REGION_INFO = 5,
+	UMDEV_VU_CMD_DEVICE_GET_REGION_IO_FDS = 6,
+	UMDEV_VU_CMD_DEVICE_GET_IRQ_INFO = 7,
+	UMDEV_VU_CMD_DEVICE_SET_IRQS = 8,
+	UMDEV_VU_CMD_REGION_READ = 9,
+	UMDEV_VU_CMD_REGION_WRITE = 10,
+	UMDEV_VU_CMD_DEVICE_RESET = 13,
+	UMDEV_VU_CMD_REGION_WRITE_MULTI = 15,
+	UMDEV_VU_CMD_DEVICE_FEATURE = 16,
+};
+
+/*
+ * vfio-user header flags: the @flags of umdev_client_request() and
+ * umdev_client_send() (a message type, optionally NO_REPLY), and what a
+ * reply's flags carry (REPLY, with ERROR when *@reply_error is set).
+ */
+#define UMDEV_VU_FLAG_TYPE_MASK 0x0fu
+#define UMDEV_VU_TYPE_COMMAND 0x0u
+#define UMDEV_VU_TYPE_REPLY 0x1u
+#define UMDEV_VU_FLAG_NO_REPLY 0x10u
+#define UMDEV_VU_FLAG_ERROR 0x20u
+
 struct umdev_client;
+
+/* The reply timeout a new client starts with (connect and VERSION too). */
+#define UMDEV_CLIENT_TIMEOUT_MS 5000
+/*
+ * The most regions and IRQ indices the client believes a device has: a
+ * vfio-pci device has 9 regions and 5 IRQ indices, plus a few
+ * device-specific ones.  A server reporting more is refused (-E2BIG), so
+ * that no caller loops over billions of indices.
+ */
+#define UMDEV_CLIENT_MAX_REGIONS 64
+#define UMDEV_CLIENT_MAX_IRQS 64
 
 /**
  * umdev_client_connect() - connect to @socket_path and negotiate VERSION
@@ -35,12 +80,17 @@ struct umdev_client *umdev_client_connect(const char *socket_path, int *err);
 void umdev_client_close(struct umdev_client *c);
 /** umdev_client_fd() - the socket, for poll()ing. */
 int umdev_client_fd(const struct umdev_client *c);
-/** umdev_client_set_timeout_ms() - reply timeout (default 5000 ms). */
+/**
+ * umdev_client_set_timeout_ms() - reply timeout (default
+ * UMDEV_CLIENT_TIMEOUT_MS): the longest any one call waits for the server.
+ */
 void umdev_client_set_timeout_ms(struct umdev_client *c, int ms);
 
 /**
  * umdev_client_get_info() - DEVICE_GET_INFO into @info (flags, num_regions,
- * num_irqs).  Return: 0 or -errno (see the top of this file).
+ * num_irqs).  Return: 0; -E2BIG (with @info filled) when the device
+ * reports more than UMDEV_CLIENT_MAX_REGIONS regions or
+ * UMDEV_CLIENT_MAX_IRQS IRQ indices; or -errno (see the top of this file).
  */
 int umdev_client_get_info(struct umdev_client *c,
 			  struct vfio_device_info *info);

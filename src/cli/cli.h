@@ -17,10 +17,46 @@ enum cli_exit {
 	CLI_EXIT_NO_DAEMON = 3, /* umdevd is not reachable */
 };
 
+/* How long umdevctl waits for umdevd or a device (--timeout). */
+#define CLI_DEFAULT_TIMEOUT_S 10
+/* The longest control reply line umdevctl reads. */
+#define CLI_MAX_REPLY (16u << 20)
+
 struct cli_ctx {
 	const char *runtime_override; /* --runtime-dir, or NULL */
 	char runtime_dir[PATH_MAX];
+	unsigned int timeout_s; /* every wait; 0: CLI_DEFAULT_TIMEOUT_S */
 };
+
+/*
+ * What a control reply (or an element of one) must contain: umdevd is
+ * input like any other, so every member umdevctl uses is checked before
+ * it is used.  A string must be well-formed UTF-8 without control
+ * characters (it may be printed on a terminal).
+ */
+enum cli_field_type {
+	CLI_FIELD_STRING,
+	CLI_FIELD_INT, /* an integer from 0 to INT_MAX */
+	CLI_FIELD_BOOL,
+	CLI_FIELD_ARRAY, /* of objects */
+};
+
+struct cli_field {
+	const char *key;
+	enum cli_field_type type;
+	bool optional;
+};
+
+/**
+ * cli_reply_check() - check @obj is an object with @fields (@n of them).
+ * On failure prints "malformed reply from umdevd (@what: ...)".
+ * Return: 0 or CLI_EXIT_FAILED.
+ */
+int cli_reply_check(json_object *obj, const struct cli_field *fields, size_t n,
+		    const char *what);
+
+/** cli_timeout_s() - the timeout in effect, in seconds. */
+unsigned int cli_timeout_s(const struct cli_ctx *ctx);
 
 /** cli_error() - "umdevctl: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -4,6 +4,7 @@
  * vfio-user client and show what a VMM would see: device info, every region
  * and IRQ index, and the PCI config space.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +140,14 @@ int cli_cmd_info(struct cli_ctx *ctx, int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = umdev_client_get_info(c, &info);
+	if (ret == -E2BIG) {
+		cli_error(
+			"info: the device at %s reports %u regions and %u IRQ indices: refused (at most %d and %d)",
+			path, info.num_regions, info.num_irqs,
+			UMDEV_CLIENT_MAX_REGIONS, UMDEV_CLIENT_MAX_IRQS);
+		umdev_client_close(c);
+		return CLI_EXIT_FAILED;
+	}
 	if (ret) {
 		cli_error("info: DEVICE_GET_INFO: %s", strerror(-ret));
 		umdev_client_close(c);

@@ -166,22 +166,58 @@ static void cli_add_string(json_object *req, const char *key, const char *v)
 		json_object_object_add(req, key, json_object_new_string(v));
 }
 
-/* Ask for @op and return the array @key of the reply (*@reply to put). */
+/*
+ * Ask for @op and return the array @key of the reply (*@reply to put),
+ * every element checked against @fields first: umdevd's reply is input.
+ */
 static int cli_fetch(struct cli_ctx *ctx, const char *op, const char *key,
+		     const struct cli_field *fields, size_t nr_fields,
 		     json_object **reply, json_object **array)
 {
+	const struct cli_field list = { key, CLI_FIELD_ARRAY, false };
+	size_t i, n;
 	int ret = cli_request(ctx, cli_new_request(op), reply);
 
 	if (ret)
 		return ret;
-	if (!json_object_object_get_ex(*reply, key, array) ||
-	    !json_object_is_type(*array, json_type_array)) {
-		cli_error("umdevd's reply to '%s' has no \"%s\" list", op, key);
+	ret = cli_reply_check(*reply, &list, 1, op);
+	json_object_object_get_ex(*reply, key, array);
+	n = ret ? 0 : json_object_array_length(*array);
+	for (i = 0; !ret && i < n; i++)
+		ret = cli_reply_check(json_object_array_get_idx(*array, i),
+				      fields, nr_fields, key);
+	if (ret) {
 		json_object_put(*reply);
-		return CLI_EXIT_FAILED;
+		return ret;
 	}
 	return 0;
 }
+
+#define CLI_FIELDS(f) f, sizeof(f) / sizeof((f)[0])
+
+static const struct cli_field cli_type_fields[] = {
+	{ "parent", CLI_FIELD_STRING, false },
+	{ "type", CLI_FIELD_STRING, false },
+	{ "name", CLI_FIELD_STRING, true },
+	{ "description", CLI_FIELD_STRING, true },
+	{ "device_api", CLI_FIELD_STRING, false },
+	{ "available_instances", CLI_FIELD_INT, false },
+};
+
+static const struct cli_field cli_device_fields[] = {
+	{ "uuid", CLI_FIELD_STRING, false },
+	{ "parent", CLI_FIELD_STRING, false },
+	{ "type", CLI_FIELD_STRING, false },
+	{ "client", CLI_FIELD_BOOL, false },
+};
+
+static const struct cli_field cli_definition_fields[] = {
+	{ "uuid", CLI_FIELD_STRING, false },
+	{ "parent", CLI_FIELD_STRING, false },
+	{ "mdev_type", CLI_FIELD_STRING, false },
+	{ "start", CLI_FIELD_STRING, true },
+	{ "attrs", CLI_FIELD_ARRAY, true },
+};
 
 static void cli_print_pretty(json_object *obj)
 {
@@ -259,7 +295,8 @@ int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
 
 	CLI_PARSE(ctx, argc, argv, "p:h", longopts,
 		  "[-p|--parent PARENT] [--dumpjson] [--runtime-dir DIR]", &a);
-	ret = cli_fetch(ctx, "types", "types", &reply, &types);
+	ret = cli_fetch(ctx, "types", "types", CLI_FIELDS(cli_type_fields),
+			&reply, &types);
 	if (ret)
 		return ret;
 	v = cli_sorted(types, &n, cli_cmp_parent);
@@ -448,10 +485,12 @@ int cli_cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 		  "[-d|--defined] [-u|--uuid UUID] [-p|--parent PARENT]\n"
 		  "       [-v|--verbose] [--dumpjson] [--runtime-dir DIR]",
 		  &a);
-	ret = cli_fetch(ctx, "list", "devices", &r_devs, &devs);
+	ret = cli_fetch(ctx, "list", "devices", CLI_FIELDS(cli_device_fields),
+			&r_devs, &devs);
 	if (ret)
 		return ret;
-	ret = cli_fetch(ctx, "defined", "definitions", &r_defs, &defs);
+	ret = cli_fetch(ctx, "defined", "definitions",
+			CLI_FIELDS(cli_definition_fields), &r_defs, &defs);
 	if (ret) {
 		json_object_put(r_devs);
 		return ret;
@@ -575,6 +614,9 @@ int cli_cmd_start(struct cli_ctx *ctx, int argc, char **argv)
 
 int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 {
+	static const struct cli_field stop_fields[] = {
+		{ "forced", CLI_FIELD_BOOL, false },
+	};
 	static const struct option longopts[] = {
 		{ "uuid", required_argument, NULL, 'u' },
 		CLI_COMMON_OPTIONS,
@@ -594,6 +636,10 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 	ret = cli_request(ctx, req, &reply);
 	if (ret)
 		return ret;
+	if (cli_reply_check(reply, stop_fields, 1, "stop")) {
+		json_object_put(reply);
+		return CLI_EXIT_FAILED;
+	}
 	if (json_object_object_get_ex(reply, "forced", &forced) &&
 	    json_object_get_boolean(forced))
 		fprintf(stderr,

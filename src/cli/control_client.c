@@ -4,12 +4,15 @@
  * out, one JSON line back (docs/control-protocol.md).
  */
 #include <errno.h>
+#include <poll.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <umdev/client.h>
@@ -17,6 +20,7 @@
 #include "cli.h"
 #include "fd_io.h"
 #include "runtime_dir.h"
+#include "utf8.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -77,9 +81,100 @@ int cli_connect_device(struct cli_ctx *ctx, const char *verb, const char *uuid,
 		return ret;
 	*client = umdev_client_connect(path, &err);
 	if (!*client) {
-		cli_error("%s: cannot connect to %s: %s", verb, path,
-			  strerror(-err));
+		if (err == -ETIMEDOUT)
+			cli_error(
+				"%s: the device at %s did not answer within %d s",
+				verb, path, UMDEV_CLIENT_TIMEOUT_MS / 1000);
+		else
+			cli_error("%s: cannot connect to %s: %s", verb, path,
+				  strerror(-err));
 		return CLI_EXIT_FAILED;
+	}
+	umdev_client_set_timeout_ms(*client, (int)cli_timeout_s(ctx) * 1000);
+	return 0;
+}
+
+unsigned int cli_timeout_s(const struct cli_ctx *ctx)
+{
+	return ctx->timeout_s ? ctx->timeout_s : CLI_DEFAULT_TIMEOUT_S;
+}
+
+static bool cli_text_ok(json_object *v)
+{
+	const char *s = json_object_get_string(v);
+	size_t i, len = (size_t)json_object_get_string_len(v);
+
+	if (!utf8_valid(s, len))
+		return false;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+static const char *cli_field_problem(json_object *v, const struct cli_field *f)
+{
+	size_t i, n;
+
+	switch (f->type) {
+	case CLI_FIELD_STRING:
+		if (!json_object_is_type(v, json_type_string))
+			return "not a string";
+		return cli_text_ok(v) ? NULL : "not printable UTF-8 text";
+	case CLI_FIELD_INT:
+		if (!json_object_is_type(v, json_type_int))
+			return "not an integer";
+		errno = 0;
+		if (json_object_get_int64(v) < 0 ||
+		    json_object_get_int64(v) > INT_MAX)
+			return "out of range";
+		return NULL;
+	case CLI_FIELD_BOOL:
+		return json_object_is_type(v, json_type_boolean) ?
+			       NULL :
+			       "not true or false";
+	case CLI_FIELD_ARRAY:
+		if (!json_object_is_type(v, json_type_array))
+			return "not an array";
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++)
+			if (!json_object_is_type(json_object_array_get_idx(v,
+									   i),
+						 json_type_object))
+				return "an element is not an object";
+		return NULL;
+	}
+	return "unknown";
+}
+
+int cli_reply_check(json_object *obj, const struct cli_field *fields, size_t n,
+		    const char *what)
+{
+	size_t i;
+
+	if (!json_object_is_type(obj, json_type_object)) {
+		cli_error("malformed reply from umdevd (%s: not an object)",
+			  what);
+		return CLI_EXIT_FAILED;
+	}
+	for (i = 0; i < n; i++) {
+		const char *problem;
+		json_object *v;
+
+		if (!json_object_object_get_ex(obj, fields[i].key, &v) || !v) {
+			if (fields[i].optional)
+				continue;
+			cli_error("malformed reply from umdevd (%s: no \"%s\")",
+				  what, fields[i].key);
+			return CLI_EXIT_FAILED;
+		}
+		problem = cli_field_problem(v, &fields[i]);
+		if (problem) {
+			cli_error(
+				"malformed reply from umdevd (%s: \"%s\" is %s)",
+				what, fields[i].key, problem);
+			return CLI_EXIT_FAILED;
+		}
 	}
 	return 0;
 }
@@ -87,6 +182,7 @@ int cli_connect_device(struct cli_ctx *ctx, const char *verb, const char *uuid,
 static int cli_connect(struct cli_ctx *ctx)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = cli_timeout_s(ctx) };
 	char path[PATH_MAX];
 	int fd;
 
@@ -103,52 +199,129 @@ static int cli_connect(struct cli_ctx *ctx)
 		cli_error("socket: %s", strerror(errno));
 		return -CLI_EXIT_FAILED;
 	}
+	/* A daemon whose backlog is full must not block us forever. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		cli_error("cannot reach umdevd at %s: %s (is umdevd running?)",
-			  path, strerror(errno));
+		if (errno == EAGAIN || errno == EINPROGRESS)
+			cli_error("umdevd at %s did not answer within %u s",
+				  path, cli_timeout_s(ctx));
+		else
+			cli_error(
+				"cannot reach umdevd at %s: %s (is umdevd running?)",
+				path, strerror(errno));
 		close(fd);
 		return -CLI_EXIT_NO_DAEMON;
 	}
 	return fd;
 }
 
-/* Read one reply line; the caller frees it. */
-static char *cli_read_line(int fd)
+static int64_t cli_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Read one reply line (at most CLI_MAX_REPLY bytes) before @deadline; the
+ * caller frees it.  NULL with *@err: -ETIMEDOUT, -EMSGSIZE, -ECONNRESET
+ * (closed without a whole line) or -errno.
+ */
+static char *cli_read_line(int fd, int64_t deadline, int *err)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = malloc(cap);
 
+	*err = -ENOMEM;
 	while (buf) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int64_t left = deadline - cli_now_ms();
 		ssize_t n;
+		int r;
 
 		if (len + 1 >= cap) {
-			char *bigger = realloc(buf, cap * 2);
+			char *bigger;
 
+			if (cap >= CLI_MAX_REPLY) {
+				*err = -EMSGSIZE;
+				break;
+			}
+			bigger = realloc(buf, cap * 2);
 			if (!bigger)
 				break;
 			buf = bigger;
 			cap *= 2;
 		}
-		n = recv(fd, buf + len, cap - len - 1, 0);
-		if (n < 0 && errno == EINTR)
+		r = poll(&pfd, 1, left > 0 ? (int)left : 0);
+		if (r < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (r == 0) {
+			*err = -ETIMEDOUT;
 			break;
+		}
+		if (r < 0) {
+			*err = -errno;
+			break;
+		}
+		n = recv(fd, buf + len, cap - len - 1, MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			*err = -errno;
+			break;
+		}
+		if (n == 0) {
+			*err = -ECONNRESET;
+			break;
+		}
 		len += n;
 		buf[len] = '\0';
-		if (memchr(buf, '\n', len))
+		if (memchr(buf + len - n, '\n', n)) {
+			*strchr(buf, '\n') = '\0';
 			return buf;
+		}
 	}
 	free(buf);
 	return NULL;
 }
 
+/* The reply as JSON, strictly: one object, nothing after it. */
+static json_object *cli_parse_reply(const char *line)
+{
+	struct json_tokener *tok = json_tokener_new_ex(32);
+	json_object *rep;
+	size_t len = strlen(line), end;
+
+	if (!tok)
+		return NULL;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+					    JSON_TOKENER_VALIDATE_UTF8);
+	rep = json_tokener_parse_ex(tok, line, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	while (rep && end < len && (line[end] == ' ' || line[end] == '\r'))
+		end++;
+	if (rep && end != len) {
+		json_object_put(rep);
+		rep = NULL;
+	}
+	return rep;
+}
+
 int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply)
 {
+	static const struct cli_field status[] = {
+		{ "ok", CLI_FIELD_BOOL, false },
+	};
+	static const struct cli_field failure[] = {
+		{ "error", CLI_FIELD_STRING, false },
+		{ "errno", CLI_FIELD_INT, true },
+	};
 	json_object *rep = NULL, *ok, *msg;
 	const char *text;
 	char *line = NULL;
-	int fd, ret;
+	int fd, ret, err = 0;
 
 	ret = cli_resolve_runtime(ctx);
 	if (ret)
@@ -163,24 +336,42 @@ int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply)
 	if (!ret)
 		ret = fd_io_send_all(fd, "\n", 1);
 	if (!ret)
-		line = cli_read_line(fd);
+		line = cli_read_line(
+			fd, cli_now_ms() + (int64_t)cli_timeout_s(ctx) * 1000,
+			&err);
 	close(fd);
 	if (!line) {
-		cli_error("umdevd closed the connection without a reply");
-		ret = CLI_EXIT_NO_DAEMON;
+		if (err == -ETIMEDOUT)
+			cli_error(
+				"umdevd did not answer within %u s (--timeout)",
+				cli_timeout_s(ctx));
+		else if (err == -EMSGSIZE)
+			cli_error(
+				"malformed reply from umdevd (longer than %u bytes)",
+				CLI_MAX_REPLY);
+		else
+			cli_error(
+				"umdevd closed the connection without a reply");
+		ret = err == -EMSGSIZE ? CLI_EXIT_FAILED : CLI_EXIT_NO_DAEMON;
 		goto out_put;
 	}
-	rep = json_tokener_parse(line);
+	rep = cli_parse_reply(line);
 	free(line);
-	if (!rep || !json_object_object_get_ex(rep, "ok", &ok)) {
-		cli_error("malformed reply from umdevd");
+	if (!rep) {
+		cli_error("malformed reply from umdevd (not one JSON object)");
 		ret = CLI_EXIT_FAILED;
 		goto out_put;
 	}
+	ret = cli_reply_check(rep, status, 1, "reply");
+	if (ret)
+		goto out_put;
+	json_object_object_get_ex(rep, "ok", &ok);
 	if (!json_object_get_boolean(ok)) {
+		ret = cli_reply_check(rep, failure, 2, "error reply");
+		if (ret)
+			goto out_put;
 		json_object_object_get_ex(rep, "error", &msg);
-		cli_error("%s",
-			  msg ? json_object_get_string(msg) : "request failed");
+		cli_error("%s", json_object_get_string(msg));
 		ret = CLI_EXIT_FAILED;
 		goto out_put;
 	}

@@ -4,7 +4,9 @@
  * (types, list, start, stop, define, undefine, modify, start-parent-mdevs)
  * and umdev's own: info and, as a vfio-user client of a device, console.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,9 +45,10 @@ static void cli_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "Usage: umdevctl [--runtime-dir DIR] COMMAND [OPTION]...\n"
-		   "       umdevctl -h|--help | -V|--version\n\n"
-		   "Commands (each takes -h, --help):\n");
+	fprintf(f,
+		"Usage: umdevctl [--runtime-dir DIR] [--timeout S] COMMAND [OPTION]...\n"
+		"       umdevctl -h|--help | -V|--version\n\n"
+		"Commands (each takes -h, --help):\n");
 	for (i = 0; i < sizeof(cli_verbs) / sizeof(cli_verbs[0]); i++)
 		fprintf(f, "  %-18s %s\n", cli_verbs[i].name,
 			cli_verbs[i].summary);
@@ -54,8 +57,28 @@ static void cli_usage(FILE *f)
 		"\nVerbs, options and output are mdevctl 1.2's (docs/umdevctl.md).\n"
 		"Runtime directory: --runtime-dir, else $UMDEV_RUNTIME_DIR, else\n"
 		"/run/umdev as root, else $XDG_RUNTIME_DIR/umdev.\n"
+		"--timeout S: the longest umdevctl waits for umdevd or a device\n"
+		"(default %d s; a stop may wait --remove-timeout-ms of umdevd).\n"
 		"Exit status: 0 ok, 1 refused/failed, 2 usage, 3 umdevd not reachable.\n",
-		"help", "this text");
+		"help", "this text", CLI_DEFAULT_TIMEOUT_S);
+}
+
+static int cli_parse_timeout(struct cli_ctx *ctx, const char *arg)
+{
+	unsigned long val;
+	char *end;
+
+	errno = 0;
+	val = strtoul(arg, &end, 10);
+	if (errno || *end || end == arg || *arg == '-' || val < 1 ||
+	    val > 86400) {
+		cli_error(
+			"--timeout: not a number of seconds from 1 to 86400: '%s'",
+			arg);
+		return -EINVAL;
+	}
+	ctx->timeout_s = (unsigned int)val;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -71,6 +94,14 @@ int main(int argc, char **argv)
 			i += 2;
 		} else if (!strncmp(argv[i], "--runtime-dir=", 14)) {
 			ctx.runtime_override = argv[i] + 14;
+			i++;
+		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
+			if (cli_parse_timeout(&ctx, argv[i + 1]))
+				return CLI_EXIT_USAGE;
+			i += 2;
+		} else if (!strncmp(argv[i], "--timeout=", 10)) {
+			if (cli_parse_timeout(&ctx, argv[i] + 10))
+				return CLI_EXIT_USAGE;
 			i++;
 		} else if (!strcmp(argv[i], "-h") ||
 			   !strcmp(argv[i], "--help")) {

@@ -20,6 +20,8 @@
 
 #include "control_ops.h"
 #include "log.h"
+#include "utf8.h"
+#include "vfio-user/accept_guard.h"
 
 struct control_conn {
 	struct control_server *cs;
@@ -43,7 +45,17 @@ struct control_server {
 	struct event_loop *loop;
 	struct control_ops_ctx ops;
 	struct control_conn *conns;
+	unsigned int nr_conns;
+	unsigned int max_conns;
+	unsigned int max_conns_per_peer;
+	size_t max_output;
 };
+
+/* Too many unsent replies: read no more requests until some are gone. */
+static bool control_conn_backlogged(const struct control_conn *conn)
+{
+	return conn->out_len >= conn->cs->max_output;
+}
 
 static void control_conn_free(struct control_conn *conn)
 {
@@ -59,6 +71,7 @@ static void control_conn_free(struct control_conn *conn)
 		cs->conns = conn->next;
 	if (conn->next)
 		conn->next->prev = conn->prev;
+	cs->nr_conns--;
 	free(conn->in);
 	free(conn->out);
 	free(conn);
@@ -68,8 +81,11 @@ static void control_conn_update_events(struct control_conn *conn)
 {
 	uint32_t events = conn->out_len ? EPOLLOUT : 0;
 
-	/* Stop reading while a reply is owed or we are closing. */
-	if (!conn->pending && !conn->closing)
+	/*
+	 * Stop reading while a reply is owed, while the client leaves too
+	 * many replies unread, or when we are closing.
+	 */
+	if (!conn->pending && !conn->closing && !control_conn_backlogged(conn))
 		events |= EPOLLIN;
 	event_loop_modify(conn->cs->loop, conn->fd, events);
 }
@@ -98,13 +114,25 @@ static void control_conn_put(struct control_conn *conn, json_object *reply)
 	const char *text =
 		json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
 	size_t len = strlen(text);
-	char *out = realloc(conn->out, conn->out_len + len + 1);
+	char *out;
 
+	if (conn->out_len + len + 1 >
+	    conn->cs->max_output * CONTROL_HARD_OUTPUT_FACTOR) {
+		log_msg(LOG_LEVEL_WARN,
+			"control: pid %d reads none of its replies (%zu bytes unsent): disconnected",
+			(int)conn->pid, conn->out_len);
+		conn->dead = true;
+		json_object_put(reply);
+		return;
+	}
+	out = realloc(conn->out, conn->out_len + len + 1);
 	if (!out) {
 		conn->dead = true;
 	} else {
 		conn->out = out;
 		memcpy(out + conn->out_len, text, len);
+		/* Strings from drivers or the system: never send bad UTF-8. */
+		utf8_sanitize(out + conn->out_len, len);
 		out[conn->out_len + len] = '\n';
 		conn->out_len += len + 1;
 		control_conn_flush(conn);
@@ -118,6 +146,7 @@ static void control_conn_process(struct control_conn *conn)
 	char *nl;
 
 	while (!conn->pending && !conn->dead &&
+	       !control_conn_backlogged(conn) &&
 	       (nl = memchr(conn->in, '\n', conn->in_len))) {
 		size_t line_len = nl - conn->in + 1;
 		json_object *reply;
@@ -129,7 +158,8 @@ static void control_conn_process(struct control_conn *conn)
 		if (reply)
 			control_conn_put(conn, reply);
 	}
-	if (!conn->pending && conn->in_len >= CONTROL_MAX_LINE) {
+	if (!conn->pending && !conn->dead && conn->in_len >= CONTROL_MAX_LINE &&
+	    !memchr(conn->in, '\n', conn->in_len)) {
 		control_conn_put(
 			conn,
 			control_ops_error(EMSGSIZE,
@@ -186,8 +216,12 @@ static void control_conn_event(void *arg, uint32_t revents)
 	struct control_conn *conn = arg;
 
 	conn->in_handler = true;
-	if (revents & EPOLLOUT)
+	if (revents & EPOLLOUT) {
 		control_conn_flush(conn);
+		/* Room again: answer the lines that waited meanwhile. */
+		if (!conn->dead)
+			control_conn_process(conn);
+	}
 	if (!conn->dead && (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) &&
 	    !conn->closing)
 		control_conn_read(conn);
@@ -229,6 +263,41 @@ static bool control_peer_allowed(int fd, uid_t *uid, pid_t *pid)
 	return cred.uid == 0 || cred.uid == geteuid();
 }
 
+static const char control_out_of_fds[] =
+	"{\"ok\":false,\"errno\":24,\"error\":\"umdevd is out of file descriptors\"}\n";
+
+/* Refuse (EMFILE on the wire) a connection past a limit; true if refused. */
+static bool control_over_limit(struct control_server *cs, int fd, pid_t pid)
+{
+	const struct control_conn *c;
+	unsigned int mine = 0;
+	json_object *reply;
+	const char *text;
+
+	for (c = cs->conns; c; c = c->next)
+		mine += c->pid == pid;
+	if (cs->nr_conns < cs->max_conns && mine < cs->max_conns_per_peer)
+		return false;
+	if (cs->nr_conns >= cs->max_conns)
+		reply = control_ops_error(
+			EMFILE,
+			"too many control connections (%u open, --max-control-connections)",
+			cs->nr_conns);
+	else
+		reply = control_ops_error(
+			EMFILE,
+			"too many control connections from pid %d (%u open, --max-control-per-peer)",
+			(int)pid, mine);
+	text = json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
+	send(fd, text, strlen(text), MSG_DONTWAIT | MSG_NOSIGNAL);
+	send(fd, "\n", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+	json_object_put(reply);
+	close(fd);
+	log_msg(LOG_LEVEL_WARN, "control: pid %d refused: too many connections",
+		(int)pid);
+	return true;
+}
+
 static void control_server_accept(void *arg, uint32_t revents)
 {
 	struct control_server *cs = arg;
@@ -237,7 +306,14 @@ static void control_server_accept(void *arg, uint32_t revents)
 	pid_t pid = 0;
 	int fd;
 
-	fd = accept4(cs->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	fd = accept_guard_accept(cs->fd, control_out_of_fds,
+				 sizeof(control_out_of_fds) - 1);
+	if (fd == -EMFILE || fd == -ENFILE) {
+		log_msg(LOG_LEVEL_WARN,
+			"control: connection refused: out of file descriptors (%s)",
+			strerror(-fd));
+		return;
+	}
 	if (fd < 0)
 		return;
 	if (!control_peer_allowed(fd, &uid, &pid)) {
@@ -247,6 +323,8 @@ static void control_server_accept(void *arg, uint32_t revents)
 		close(fd);
 		return;
 	}
+	if (control_over_limit(cs, fd, pid))
+		return;
 	conn = calloc(1, sizeof(*conn));
 	if (!conn) {
 		close(fd);
@@ -265,6 +343,7 @@ static void control_server_accept(void *arg, uint32_t revents)
 	if (cs->conns)
 		cs->conns->prev = conn;
 	cs->conns = conn;
+	cs->nr_conns++;
 	log_msg(LOG_LEVEL_DEBUG, "control: connection from pid %d", (int)pid);
 }
 
@@ -311,6 +390,16 @@ struct control_server *control_server_new(const struct control_config *cfg)
 	cs->ops.devices = cfg->devices;
 	cs->ops.loader = cfg->loader;
 	cs->ops.mgmt = cfg->mgmt;
+	cs->max_conns = cfg->max_conns ? cfg->max_conns :
+					 CONTROL_DEFAULT_MAX_CONNS;
+	cs->max_conns_per_peer = cfg->max_conns_per_peer ?
+					 cfg->max_conns_per_peer :
+					 CONTROL_DEFAULT_MAX_CONNS_PER_PEER;
+	cs->max_output = cfg->max_output ? cfg->max_output :
+					   CONTROL_DEFAULT_MAX_OUTPUT;
+	ret = accept_guard_init();
+	if (ret)
+		goto err_free;
 	cs->fd = control_listen(cs->path);
 	if (cs->fd < 0) {
 		ret = cs->fd;

@@ -15,6 +15,13 @@ struct mgmt_service;
 /* A request line longer than this is refused and the connection closed. */
 #define CONTROL_MAX_LINE 65536
 
+/* Defaults of the limits below (umdevd options, docs/security.md). */
+#define CONTROL_DEFAULT_MAX_CONNS 64
+#define CONTROL_DEFAULT_MAX_CONNS_PER_PEER 16
+#define CONTROL_DEFAULT_MAX_OUTPUT (256 * 1024)
+/* A client whose unsent replies exceed this many times max_output is cut. */
+#define CONTROL_HARD_OUTPUT_FACTOR 16
+
 struct control_server;
 struct driver_loader;
 
@@ -25,6 +32,18 @@ struct control_config {
 	struct device_sockets *devices;
 	struct driver_loader *loader; /* may be NULL */
 	struct mgmt_service *mgmt; /* may be NULL */
+	/*
+	 * Connections open at once, in all and per peer process (pid); one
+	 * more gets {"ok":false,"errno":EMFILE} and is closed.  0: default.
+	 */
+	unsigned int max_conns;
+	unsigned int max_conns_per_peer;
+	/*
+	 * Unsent reply bytes one connection may have before the daemon stops
+	 * reading its requests (they wait in the socket); past
+	 * CONTROL_HARD_OUTPUT_FACTOR times this it is disconnected.  0: default.
+	 */
+	size_t max_output;
 };
 
 /**

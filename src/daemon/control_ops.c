@@ -13,10 +13,12 @@
 #include <string.h>
 
 #include "control_mgmt.h"
+#include "control_request.h"
 #include "driver_loader.h"
 #include "log.h"
 #include "management/service.h"
 #include "umdev_version.h"
+#include "utf8.h"
 
 json_object *control_ops_error(int err, const char *fmt, ...)
 {
@@ -27,6 +29,8 @@ json_object *control_ops_error(int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* vsnprintf's cut must not split a character. */
+	utf8_truncate(msg, strlen(msg));
 	json_object_object_add(reply, "ok", json_object_new_boolean(0));
 	json_object_object_add(reply, "errno", json_object_new_int(err));
 	json_object_object_add(reply, "error", json_object_new_string(msg));
@@ -291,19 +295,14 @@ static const struct control_op *control_ops_lookup(const char *name)
 json_object *control_ops_handle(const struct control_ops_ctx *ctx,
 				struct control_conn *conn, const char *line)
 {
-	json_object *req = json_tokener_parse(line);
 	const struct control_op *op;
-	json_object *reply;
-	const char *name, *uuid;
+	json_object *req, *reply;
+	const char *name, *uuid, *why;
 	bool has_uuid;
 
+	req = control_request_parse(line, strlen(line), &why);
 	if (!req)
-		return control_ops_error(EINVAL, "request is not valid JSON");
-	if (!json_object_is_type(req, json_type_object)) {
-		reply = control_ops_error(EINVAL,
-					  "request must be a JSON object");
-		goto out;
-	}
+		return control_ops_error(EINVAL, "%s", why);
 	name = control_ops_string(req, "op");
 	if (!name) {
 		reply = control_ops_error(
@@ -319,10 +318,15 @@ json_object *control_ops_handle(const struct control_ops_ctx *ctx,
 		goto out;
 	}
 	op = control_ops_lookup(name);
-	if (!op)
-		reply = control_ops_error(EOPNOTSUPP, "unknown op \"%.64s\"",
-					  name);
-	else if (op->needs_uuid && !uuid)
+	if (!op) {
+		char shown[65];
+
+		/* The name as sent, cut at 64 bytes between characters. */
+		snprintf(shown, sizeof(shown), "%s", name);
+		utf8_truncate(shown, 64);
+		reply = control_ops_error(EOPNOTSUPP, "unknown op \"%s\"",
+					  shown);
+	} else if (op->needs_uuid && !uuid)
 		reply = control_ops_error(
 			EINVAL, "%s needs a string member \"uuid\"", name);
 	else

@@ -21,7 +21,7 @@ struct device_sockets {
 	struct event_loop *loop;
 	char runtime_dir[4096];
 	unsigned int remove_timeout_ms;
-	unsigned int count; /* mdevs with our host data */
+	unsigned int max_dma_maps;
 };
 
 struct device_sockets *
@@ -34,6 +34,7 @@ device_sockets_new(const struct device_sockets_config *cfg)
 	devs->core = cfg->core;
 	devs->loop = cfg->loop;
 	devs->remove_timeout_ms = cfg->remove_timeout_ms;
+	devs->max_dma_maps = cfg->max_dma_maps;
 	if (strlen(cfg->runtime_dir) >= sizeof(devs->runtime_dir)) {
 		free(devs);
 		errno = ENAMETOOLONG;
@@ -56,11 +57,6 @@ struct event_loop *device_sockets_loop(struct device_sockets *devs)
 unsigned int device_sockets_remove_timeout_ms(struct device_sockets *devs)
 {
 	return devs->remove_timeout_ms;
-}
-
-unsigned int device_sockets_count(const struct device_sockets *devs)
-{
-	return devs->count;
 }
 
 /* @mdev's daemon_device if @devs serves it, else NULL. */
@@ -91,20 +87,6 @@ struct daemon_device *device_sockets_next(struct device_sockets *devs,
 	return dev;
 }
 
-/* From now on @dev is served: found and listed through the core. */
-static void device_sockets_attach(struct device_sockets *devs,
-				  struct daemon_device *dev)
-{
-	mdev_set_host_data(dev->mdev, dev);
-	devs->count++;
-}
-
-static void device_sockets_detach(struct device_sockets *devs,
-				  struct daemon_device *dev)
-{
-	mdev_set_host_data(dev->mdev, NULL);
-	devs->count--;
-}
 
 static void device_sockets_on_disconnect(void *arg, struct vu_server *server)
 {
@@ -162,6 +144,7 @@ int device_sockets_start(struct device_sockets *devs, const char *uuid,
 	cfg.on_disconnect = device_sockets_on_disconnect;
 	cfg.log = device_sockets_server_log;
 	cfg.cb_arg = dev;
+	cfg.max_dma_maps = devs->max_dma_maps;
 	dev->server = vu_server_new(&cfg);
 	if (!dev->server) {
 		ret = errno ? -errno : -EIO;
@@ -170,7 +153,8 @@ int device_sockets_start(struct device_sockets *devs, const char *uuid,
 			   strerror(-ret));
 		goto err_remove;
 	}
-	device_sockets_attach(devs, dev);
+	/* From now on @dev is served: found and listed through the core. */
+	mdev_set_host_data(dev->mdev, dev);
 	log_device(LOG_LEVEL_INFO, dev->uuid, "start",
 		   "%s on parent %s, socket %s", type, parent,
 		   dev->socket_path);
@@ -190,7 +174,8 @@ int device_sockets_destroy(struct daemon_device *dev)
 	struct device_sockets *devs = dev->owner;
 	int ret;
 
-	device_sockets_detach(devs, dev);
+	/* No longer served: the core stops finding it for us. */
+	mdev_set_host_data(dev->mdev, NULL);
 	/* The server goes first: it closes the client's use of the mdev. */
 	vu_server_free(dev->server);
 	dev->server = NULL;

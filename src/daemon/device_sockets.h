@@ -32,6 +32,8 @@ struct device_sockets_config {
 	const char *runtime_dir;
 	/* How long a removal waits for an attached client to let go. */
 	unsigned int remove_timeout_ms;
+	/* Most DMA maps per vfio-user client (see vu_server_config). */
+	unsigned int max_dma_maps;
 };
 
 /** device_sockets_new() - no devices yet; NULL with errno on failure. */
@@ -62,9 +64,6 @@ struct daemon_device *device_sockets_find(struct device_sockets *devs,
 /** device_sockets_next() - iterate in creation order; NULL starts/ends. */
 struct daemon_device *device_sockets_next(struct device_sockets *devs,
 					  struct daemon_device *prev);
-
-/** device_sockets_count() - how many devices are served. */
-unsigned int device_sockets_count(const struct device_sockets *devs);
 
 /* ---- removal (removal.c) ---- */
 

@@ -14,11 +14,13 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <link.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -338,10 +340,56 @@ static const struct umdev_driver_entry *driver_loader_entry_of(void *handle)
 	return sym;
 }
 
+/*
+ * @path must be a regular file: dlopen() of a FIFO or a device would block
+ * the daemon (or read forever).  Checked on an fd opened without blocking
+ * and without taking a controlling terminal; *@st gets what was checked.
+ */
+static int driver_loader_regular(struct driver_loader *loader, const char *path,
+				 struct stat *st, char *err, size_t errlen)
+{
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		return driver_loader_refuse(loader, ret, err, errlen,
+					    "driver %s: refused: %s", path,
+					    strerror(-ret));
+	}
+	ret = fstat(fd, st) < 0 ? -errno : 0;
+	close(fd);
+	if (ret)
+		return driver_loader_refuse(loader, ret, err, errlen,
+					    "driver %s: refused: %s", path,
+					    strerror(-ret));
+	if (!S_ISREG(st->st_mode))
+		return driver_loader_refuse(
+			loader, -EINVAL, err, errlen,
+			"driver %s: refused: not a regular file", path);
+	return 0;
+}
+
+/*
+ * The object dlopen() mapped is the file that was checked (not one swapped
+ * in meanwhile, which dlopen() may also have found already loaded).
+ */
+static bool driver_loader_same_file(void *handle, const struct stat *want)
+{
+	struct link_map *map = NULL;
+	struct stat st;
+
+	if (dlinfo(handle, RTLD_DI_LINKMAP, &map) || !map || !map->l_name ||
+	    stat(map->l_name, &st) < 0)
+		return false;
+	return st.st_dev == want->st_dev && st.st_ino == want->st_ino;
+}
+
 int driver_loader_load_file(struct driver_loader *loader, const char *path,
 			    char *err, size_t errlen)
 {
 	const struct umdev_driver_entry *entry;
+	struct stat st;
 	void *handle;
 	int ret;
 
@@ -353,6 +401,9 @@ int driver_loader_load_file(struct driver_loader *loader, const char *path,
 		return driver_loader_refuse(
 			loader, -EINVAL, err, errlen,
 			"driver %s: refused: give a path (with a '/')", path);
+	ret = driver_loader_regular(loader, path, &st, err, errlen);
+	if (ret)
+		return ret;
 	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!handle) {
 		const char *why = dlerror();
@@ -361,6 +412,13 @@ int driver_loader_load_file(struct driver_loader *loader, const char *path,
 			loader, access(path, F_OK) ? -ENOENT : -ENOEXEC, err,
 			errlen, "driver %s: refused: cannot load it: %s", path,
 			why ? why : "unknown error");
+	}
+	if (!driver_loader_same_file(handle, &st)) {
+		dlclose(handle);
+		return driver_loader_refuse(
+			loader, -EAGAIN, err, errlen,
+			"driver %s: refused: the file changed while it was loaded",
+			path);
 	}
 	entry = driver_loader_entry_of(handle);
 	if (!entry) {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -39,12 +40,26 @@
 #define UMDEV_DRIVER_DIR "/usr/local/lib/umdev/drivers"
 #endif
 
+#define UMDEVD_DEFAULT_MAX_DMA_MAPS 512
+
+/* Long options without a short letter. */
+enum {
+	UMDEVD_OPT_MAX_DMA_MAPS = 0x100,
+	UMDEVD_OPT_MAX_CONTROL_CONNS,
+	UMDEVD_OPT_MAX_CONTROL_PER_PEER,
+	UMDEVD_OPT_MAX_CONTROL_OUTPUT,
+};
+
 struct umdevd_options {
 	const char *runtime_dir;
 	const char *driver_dir;
 	const char *config_dir;
 	const char *sysfs_dir;
 	unsigned int remove_timeout_ms;
+	unsigned int max_dma_maps;
+	unsigned int max_control_conns;
+	unsigned int max_control_per_peer;
+	unsigned int max_control_output;
 	unsigned int poll_us;
 	enum log_level log_level;
 	/* --driver-opt DRIVER.KEY=VALUE, as given (checked in main). */
@@ -79,11 +94,39 @@ static void umdevd_usage(FILE *f)
 		"  --poll-us N              busy-poll up to N microseconds for the next\n"
 		"                           message before sleeping; adapts to the traffic\n"
 		"                           (default 0: never poll)\n"
+		"Limits (docs/security.md):\n"
+		"  --max-dma-maps N         DMA maps one vfio-user client may hold (%d)\n"
+		"  --max-control-connections N  control connections at once (%d)\n"
+		"  --max-control-per-peer N     ... from one process (%d)\n"
+		"  --max-control-output BYTES   unsent replies before a control client's\n"
+		"                           requests wait; %d times that disconnects (%d)\n"
 		"  -v, --verbose            also log debug lines\n"
 		"  -q, --quiet              log only warnings and errors\n"
 		"  -h, --help               this text\n"
 		"  -V, --version            print the version\n",
-		UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS);
+		UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS, UMDEVD_DEFAULT_MAX_DMA_MAPS,
+		CONTROL_DEFAULT_MAX_CONNS, CONTROL_DEFAULT_MAX_CONNS_PER_PEER,
+		CONTROL_HARD_OUTPUT_FACTOR, CONTROL_DEFAULT_MAX_OUTPUT);
+}
+
+/* An option's decimal value in [@min, @max]; 0 or -EINVAL (said why). */
+static int umdevd_number(const char *name, const char *arg, unsigned long min,
+			 unsigned long max, unsigned int *out)
+{
+	unsigned long val;
+	char *end;
+
+	errno = 0;
+	val = strtoul(arg, &end, 10);
+	if (errno || *end || end == arg || *arg == '-' || val < min ||
+	    val > max) {
+		fprintf(stderr,
+			"umdevd: %s: not a number from %lu to %lu: %s\n", name,
+			min, max, arg);
+		return -EINVAL;
+	}
+	*out = (unsigned int)val;
+	return 0;
 }
 
 static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
@@ -94,6 +137,14 @@ static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
 		{ "driver-dir", required_argument, NULL, 'D' },
 		{ "config-dir", required_argument, NULL, 'C' },
 		{ "sysfs", required_argument, NULL, 'S' },
+		{ "max-dma-maps", required_argument, NULL,
+		  UMDEVD_OPT_MAX_DMA_MAPS },
+		{ "max-control-connections", required_argument, NULL,
+		  UMDEVD_OPT_MAX_CONTROL_CONNS },
+		{ "max-control-per-peer", required_argument, NULL,
+		  UMDEVD_OPT_MAX_CONTROL_PER_PEER },
+		{ "max-control-output", required_argument, NULL,
+		  UMDEVD_OPT_MAX_CONTROL_OUTPUT },
 		{ "driver-opt", required_argument, NULL, 'O' },
 		{ "poll-us", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -104,9 +155,13 @@ static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
 	};
 	unsigned long val;
 	char *end;
-	int c;
+	int c, ret;
 
 	opt->remove_timeout_ms = UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS;
+	opt->max_dma_maps = UMDEVD_DEFAULT_MAX_DMA_MAPS;
+	opt->max_control_conns = CONTROL_DEFAULT_MAX_CONNS;
+	opt->max_control_per_peer = CONTROL_DEFAULT_MAX_CONNS_PER_PEER;
+	opt->max_control_output = CONTROL_DEFAULT_MAX_OUTPUT;
 	opt->driver_dir = UMDEV_DRIVER_DIR;
 	opt->log_level = LOG_LEVEL_INFO;
 	while ((c = getopt_long(argc, argv, "vqhV", longopts, NULL)) != -1) {
@@ -124,15 +179,36 @@ static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
 			opt->sysfs_dir = optarg;
 			break;
 		case 't':
-			errno = 0;
-			val = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || val > INT_MAX) {
-				fprintf(stderr,
-					"umdevd: --remove-timeout-ms: not a number of milliseconds: %s\n",
-					optarg);
-				return -EINVAL;
-			}
-			opt->remove_timeout_ms = (unsigned int)val;
+			ret = umdevd_number("--remove-timeout-ms", optarg, 0,
+					    INT_MAX, &opt->remove_timeout_ms);
+			if (ret)
+				return ret;
+			break;
+		case UMDEVD_OPT_MAX_DMA_MAPS:
+			ret = umdevd_number("--max-dma-maps", optarg, 1, 65535,
+					    &opt->max_dma_maps);
+			if (ret)
+				return ret;
+			break;
+		case UMDEVD_OPT_MAX_CONTROL_CONNS:
+			ret = umdevd_number("--max-control-connections", optarg,
+					    1, 65536, &opt->max_control_conns);
+			if (ret)
+				return ret;
+			break;
+		case UMDEVD_OPT_MAX_CONTROL_PER_PEER:
+			ret = umdevd_number("--max-control-per-peer", optarg, 1,
+					    65536, &opt->max_control_per_peer);
+			if (ret)
+				return ret;
+			break;
+		case UMDEVD_OPT_MAX_CONTROL_OUTPUT:
+			ret = umdevd_number(
+				"--max-control-output", optarg, 4096,
+				INT_MAX / CONTROL_HARD_OUTPUT_FACTOR,
+				&opt->max_control_output);
+			if (ret)
+				return ret;
 			break;
 		case 'P':
 			errno = 0;
@@ -225,22 +301,41 @@ static void umdevd_signal(void *arg, uint32_t revents)
 
 	if (read(sig->fd, &si, sizeof(si)) != sizeof(si))
 		return;
+	/*
+	 * Every one of them is a clean shutdown (docs/security.md): SIGHUP
+	 * too, since a daemon whose terminal or service manager hung up
+	 * has nobody left to report to and no configuration to reload.
+	 */
 	log_msg(LOG_LEVEL_INFO, "%s received: shutting down",
 		strsignal((int)si.ssi_signo));
 	sd_notify(0, "STOPPING=1");
 	event_loop_stop(sig->loop);
 }
 
+/* What a terminal or a service manager sends: all a clean shutdown. */
+static const int umdevd_shutdown_signals[] = { SIGTERM, SIGINT, SIGHUP,
+					       SIGQUIT };
+
 static int umdevd_signals_init(struct umdevd_signals *sig,
 			       struct event_loop *loop)
 {
 	sigset_t mask;
+	size_t i;
 
 	/* Writes to a vanished peer must fail with EPIPE, not kill us. */
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
+	for (i = 0; i < sizeof(umdevd_shutdown_signals) /
+				sizeof(umdevd_shutdown_signals[0]);
+	     i++) {
+		/*
+		 * An ignored signal is discarded, never queued for the
+		 * signalfd: a shell starts background jobs with SIGINT and
+		 * SIGQUIT ignored, so take the default disposition back.
+		 */
+		signal(umdevd_shutdown_signals[i], SIG_DFL);
+		sigaddset(&mask, umdevd_shutdown_signals[i]);
+	}
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
 		return -errno;
 	sig->loop = loop;
@@ -248,6 +343,24 @@ static int umdevd_signals_init(struct umdevd_signals *sig,
 	if (sig->fd < 0)
 		return -errno;
 	return event_loop_watch(loop, sig->fd, EPOLLIN, umdevd_signal, sig);
+}
+
+/*
+ * Use every fd the hard limit allows: the per-client bounds, not a low
+ * default soft limit, decide when a peer is refused.  Returns the limit.
+ */
+static rlim_t umdevd_raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur;
 }
 
 /*
@@ -335,12 +448,14 @@ int main(int argc, char **argv)
 	char config_dir[PATH_MAX];
 	struct mdev_core *core = NULL;
 	struct event_loop *loop = NULL;
-	char runtime_dir[PATH_MAX], control_path[PATH_MAX];
+	char runtime_dir[PATH_MAX], control_path[PATH_MAX], why[PATH_MAX + 256];
+	rlim_t fd_limit;
 	int ret, status = 1;
 
 	if (umdevd_parse(argc, argv, &opt))
 		return 2;
 	log_set_level(opt.log_level);
+	fd_limit = umdevd_raise_fd_limit();
 
 	ret = runtime_dir_resolve(opt.runtime_dir, runtime_dir,
 				  sizeof(runtime_dir));
@@ -350,10 +465,9 @@ int main(int argc, char **argv)
 			strerror(-ret));
 		return 1;
 	}
-	ret = runtime_dir_create(runtime_dir);
+	ret = runtime_dir_prepare(runtime_dir, why, sizeof(why));
 	if (ret) {
-		log_msg(LOG_LEVEL_ERROR, "runtime directory %s: %s",
-			runtime_dir, strerror(-ret));
+		log_msg(LOG_LEVEL_ERROR, "runtime directory %s", why);
 		return 1;
 	}
 	ret = runtime_dir_socket_path(runtime_dir, RUNTIME_DIR_CONTROL_SOCKET,
@@ -390,12 +504,15 @@ int main(int argc, char **argv)
 		log_msg(LOG_LEVEL_ERROR, "mdev core: %s", strerror(errno));
 		goto out;
 	}
-	if (umdevd_set_driver_options(core, &opt))
+	if (umdevd_set_driver_options(core, &opt)) {
+		status = 2; /* a bad command line */
 		goto out;
+	}
 	dcfg.core = core;
 	dcfg.loop = loop;
 	dcfg.runtime_dir = runtime_dir;
 	dcfg.remove_timeout_ms = opt.remove_timeout_ms;
+	dcfg.max_dma_maps = opt.max_dma_maps;
 	devices = device_sockets_new(&dcfg);
 	if (!devices) {
 		log_msg(LOG_LEVEL_ERROR, "devices: %s", strerror(errno));
@@ -414,14 +531,17 @@ int main(int argc, char **argv)
 	/* The built-in mtty enters through the same ABI as loaded drivers. */
 	ret = driver_loader_add_builtin(drivers, &mtty_builtin_entry, NULL, 0);
 	if (ret) {
-		umdevd_check_driver_options(core);
+		if (umdevd_check_driver_options(core))
+			status = 2;
 		goto out;
 	}
 	/* A refused driver is logged; the daemon serves the others. */
 	driver_loader_load_dir(drivers, opt.driver_dir);
 	/* ...but a daemon started with options nobody took is a mistake. */
-	if (umdevd_check_driver_options(core))
+	if (umdevd_check_driver_options(core)) {
+		status = 2;
 		goto out;
+	}
 	ret = mgmt_store_resolve(opt.config_dir, config_dir,
 				 sizeof(config_dir));
 	if (ret) {
@@ -456,6 +576,9 @@ int main(int argc, char **argv)
 	ccfg.loop = loop;
 	ccfg.core = core;
 	ccfg.devices = devices;
+	ccfg.max_conns = opt.max_control_conns;
+	ccfg.max_conns_per_peer = opt.max_control_per_peer;
+	ccfg.max_output = opt.max_control_output;
 	ccfg.loader = drivers;
 	ccfg.mgmt = mgmt;
 	control = control_server_new(&ccfg);
@@ -465,8 +588,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	log_msg(LOG_LEVEL_INFO, "listening on %s (pid %d)", control_path,
-		(int)getpid());
+	log_msg(LOG_LEVEL_INFO, "listening on %s (pid %d, %llu fds)",
+		control_path, (int)getpid(), (unsigned long long)fd_limit);
 	/* Every registered parent's auto definitions, once. */
 	mgmt_service_parents_changed(mgmt);
 	umdevd_announce_ready(control_path);
@@ -476,6 +599,15 @@ int main(int argc, char **argv)
 		log_msg(LOG_LEVEL_ERROR, "event loop: %s", strerror(-ret));
 	else
 		status = 0;
+	if (opt.poll_us) {
+		struct event_loop_poll_stats st;
+
+		event_loop_get_poll_stats(loop, &st);
+		log_msg(LOG_LEVEL_INFO,
+			"polling: %llu waits found events while polling, %llu slept",
+			(unsigned long long)st.poll_hits,
+			(unsigned long long)st.sleeps);
+	}
 out:
 	/* Control first: nobody may start devices while they go away. */
 	control_server_free(control);

@@ -21,11 +21,20 @@
 int runtime_dir_resolve(const char *override, char *buf, size_t len);
 
 /**
- * runtime_dir_create() - create @dir (its parent must exist) with mode
- * 0700, or accept an existing directory owned by us and tighten it to 0700.
- * Return: 0; -ENOTDIR if @dir is not a directory; -EPERM if another user
- * owns it; or the -errno of mkdir/chmod.
+ * runtime_dir_prepare() - create @dir (its parent must exist) with mode
+ * 0700, or accept an existing one.  No symlink is ever followed: @dir is
+ * opened with O_NOFOLLOW and checked through that fd.  An existing
+ * directory must be owned by the effective uid and writable by nobody
+ * else; one that is only readable by others is tightened to 0700.
+ * @why (@len bytes, may be NULL) receives a message naming the path and
+ * its owner when refused.
+ * Return: 0; -ELOOP if @dir is a symlink; -ENOTDIR if not a directory;
+ * -EPERM if another user owns it or group/others may write it; or the
+ * -errno of mkdir/open/fchmod.
  */
+int runtime_dir_prepare(const char *dir, char *why, size_t len);
+
+/** runtime_dir_create() - runtime_dir_prepare() without a message. */
 int runtime_dir_create(const char *dir);
 
 /**

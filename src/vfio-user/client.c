@@ -283,7 +283,7 @@ static int vu_client_version(struct umdev_client *c)
 struct umdev_client *umdev_client_connect(const char *socket_path, int *err)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct timeval tv = { .tv_sec = 5 };
+	struct timeval tv = { .tv_sec = UMDEV_CLIENT_TIMEOUT_MS / 1000 };
 	struct umdev_client *c;
 	int ret;
 
@@ -297,7 +297,7 @@ struct umdev_client *umdev_client_connect(const char *socket_path, int *err)
 		ret = -ENOMEM;
 		goto out;
 	}
-	c->timeout_ms = 5000;
+	c->timeout_ms = UMDEV_CLIENT_TIMEOUT_MS;
 	ret = -ENOMEM;
 	if (vu_tx_init(&c->tx, VU_BUF_INITIAL) ||
 	    vu_rx_init(&c->rx, VU_BUF_INITIAL))
@@ -374,6 +374,10 @@ int umdev_client_get_info(struct umdev_client *c, struct vfio_device_info *info)
 		return -EPROTO;
 	memset(info, 0, sizeof(*info));
 	memcpy(info, &req, 16);
+	/* Callers loop over these: absurd counts are refused here. */
+	if (info->num_regions > UMDEV_CLIENT_MAX_REGIONS ||
+	    info->num_irqs > UMDEV_CLIENT_MAX_IRQS)
+		return -E2BIG;
 	return 0;
 }
 

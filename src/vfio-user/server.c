@@ -36,6 +36,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "vfio-user/accept_guard.h"
 #include "vfio-user/server_internal.h"
 
 const char *vu_errname(int err)
@@ -203,7 +204,13 @@ static void vu_listen_event(void *arg, uint32_t revents)
 	socklen_t len = sizeof(cred);
 	int fd;
 
-	fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	fd = accept_guard_accept(s->listen_fd, NULL, 0);
+	if (fd == -EMFILE || fd == -ENFILE) {
+		vu_log(s, VU_LOG_WARN, "client",
+		       "client refused: %s: out of file descriptors",
+		       vu_errname(-fd));
+		return;
+	}
 	if (fd < 0)
 		return; /* EAGAIN, or the peer already left */
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
@@ -421,9 +428,15 @@ struct vu_server *vu_server_new(const struct vu_server_config *cfg)
 	s->ours.max_msg_fds = VU_MAX_MSG_FDS;
 	s->ours.max_data_xfer_size = VU_MAX_DATA_XFER;
 	s->ours.pgsizes = VU_PGSIZES;
-	s->ours.max_dma_maps = VU_MAX_DMA_MAPS;
+	s->ours.max_dma_maps = cfg->max_dma_maps && cfg->max_dma_maps <
+							    VU_MAX_DMA_MAPS ?
+				       cfg->max_dma_maps :
+				       VU_MAX_DMA_MAPS;
 	s->ours.write_multiple = true;
 	s->ours.present = VU_CAP_ALL;
+	ret = accept_guard_init();
+	if (ret < 0)
+		goto fail;
 	s->path = strdup(cfg->socket_path);
 	if (!s->path)
 		goto nomem;

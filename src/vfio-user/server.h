@@ -47,6 +47,12 @@ struct vu_server_config {
 	void (*log)(void *arg, enum vu_log_level level, const char *uuid,
 		    const char *command, const char *msg);
 	void *cb_arg; /* @arg of on_disconnect and log */
+	/*
+	 * Most DMA maps (each may hold an fd) one client may have at once;
+	 * offered as max_dma_maps in VERSION, beyond it DMA_MAP fails with
+	 * ENOSPC.  0: the protocol's default, VU_MAX_DMA_MAPS.
+	 */
+	unsigned int max_dma_maps;
 };
 
 /**

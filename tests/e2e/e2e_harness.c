@@ -478,13 +478,14 @@ int e2e_raw_negotiate(int fd)
 
 	memcpy(payload, ver, sizeof(ver));
 	memcpy(payload + sizeof(ver), E2E_QEMU_CAPS, sizeof(E2E_QEMU_CAPS));
-	ret = e2e_raw_send(fd, 1, E2E_VU_VERSION, 0, payload, len, NULL, 0);
+	ret = e2e_raw_send(fd, 1, UMDEV_VU_CMD_VERSION, 0, payload, len, NULL,
+			   0);
 	if (ret)
 		return ret;
 	ret = e2e_raw_recv(fd, &hdr, payload, sizeof(payload));
 	if (ret < 0)
 		return ret;
-	if (hdr.flags & E2E_VU_ERROR)
+	if (hdr.flags & UMDEV_VU_FLAG_ERROR)
 		return -(int)hdr.error;
 	return 0;
 }
