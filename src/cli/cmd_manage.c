@@ -24,6 +24,7 @@ enum {
 	CLI_OPT_ADDATTR,
 	CLI_OPT_DELATTR,
 	CLI_OPT_VALUE,
+	CLI_OPT_FORCE,
 };
 
 /* Options every verb accepts. */
@@ -37,7 +38,7 @@ enum {
 struct cli_args {
 	const char *uuid, *parent, *type, *jsonfile;
 	const char *addattr, *value;
-	bool dumpjson, defined, verbose, autostart, manual, delattr;
+	bool dumpjson, defined, verbose, autostart, manual, delattr, force;
 	long index; /* -1: none */
 	char uuid_buf[MDEV_UUID_STRLEN + 1];
 };
@@ -127,6 +128,9 @@ static int cli_parse(struct cli_ctx *ctx, int argc, char **argv,
 			break;
 		case CLI_OPT_VALUE:
 			a->value = optarg;
+			break;
+		case CLI_OPT_FORCE:
+			a->force = true;
 			break;
 		case CLI_OPT_RUNTIME_DIR:
 			ctx->runtime_override = optarg;
@@ -619,6 +623,7 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	static const struct option longopts[] = {
 		{ "uuid", required_argument, NULL, 'u' },
+		{ "force", no_argument, NULL, CLI_OPT_FORCE },
 		CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -626,13 +631,20 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 	struct cli_args a;
 	int ret;
 
-	CLI_PARSE(ctx, argc, argv, "u:h", longopts,
-		  "-u|--uuid UUID [--runtime-dir DIR]", &a);
+	CLI_PARSE(
+		ctx, argc, argv, "u:h", longopts,
+		"-u|--uuid UUID [--force] [--runtime-dir DIR]\n"
+		"  a client holding the device is asked to let go and waited for;\n"
+		"  --force disconnects it now",
+		&a);
 	if (!a.uuid)
 		return cli_usage_error("stop", "-u UUID",
 				       "-u UUID is required%s", "");
 	req = cli_new_request("stop");
 	cli_add_string(req, "uuid", a.uuid);
+	if (a.force)
+		json_object_object_add(req, "force",
+				       json_object_new_boolean(1));
 	ret = cli_request(ctx, req, &reply);
 	if (ret)
 		return ret;
@@ -640,7 +652,7 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 		json_object_put(reply);
 		return CLI_EXIT_FAILED;
 	}
-	if (json_object_object_get_ex(reply, "forced", &forced) &&
+	if (!a.force && json_object_object_get_ex(reply, "forced", &forced) &&
 	    json_object_get_boolean(forced))
 		fprintf(stderr,
 			"umdevctl: %s: the client did not let go in time and was disconnected\n",

@@ -191,11 +191,20 @@ static json_object *cm_stop(struct mgmt_service *svc, struct control_conn *conn,
 	struct mgmt_err err = { "" };
 	bool bad = false;
 	const char *u = cm_string(req, "uuid", &bad);
-	int ret;
+	int ret, force;
 
 	if (!u || mgmt_uuid_normalize(u, uuid))
 		return control_ops_error(EINVAL,
 					 "stop needs a string member \"uuid\"");
+	force = cm_bool(req, "force", &bad);
+	if (bad)
+		return control_ops_error(EINVAL, "\"force\" must be a boolean");
+	if (force == 1) {
+		ret = mgmt_service_force_stop(svc, uuid, &err);
+		if (ret)
+			return cm_fail(ret, &err);
+		return cm_stopped(uuid, true);
+	}
 	ret = mgmt_service_stop(svc, uuid, cm_stop_done, conn, &removal, &err);
 	if (ret == 1) {
 		control_conn_defer(conn, removal);

@@ -111,8 +111,7 @@ const char *mgmt_service_config_dir(const struct mgmt_service *svc)
 }
 
 /* Each malformed file is logged once per reason, not at every re-read. */
-static void mgmt_report_malformed(void *arg, const char *path,
-				  const char *why)
+static void mgmt_report_malformed(void *arg, const char *path, const char *why)
 {
 	struct mgmt_service *svc = arg;
 	struct mgmt_reported *r;
@@ -331,7 +330,8 @@ int mgmt_service_start(struct mgmt_service *svc, const struct mgmt_def *spec,
 	parent = mdev_core_find_parent(svc->core, spec->parent);
 	if (!parent) {
 		mgmt_parent_names(svc->core, names, sizeof(names));
-		return mgmt_fail(err, -ENODEV, "no such parent '%s' (parents: %s)",
+		return mgmt_fail(err, -ENODEV,
+				 "no such parent '%s' (parents: %s)",
 				 spec->parent, names);
 	}
 	if (!spec->type || !mdev_parent_find_type(parent, spec->type)) {
@@ -479,6 +479,18 @@ void mgmt_service_parents_changed(struct mgmt_service *svc)
 		svc->seen = s;
 		mgmt_service_start_parent(svc, name, NULL);
 	}
+}
+
+int mgmt_service_force_stop(struct mgmt_service *svc, const char *uuid,
+			    struct mgmt_err *err)
+{
+	int ret = device_sockets_force_stop(svc->devices, uuid);
+
+	if (ret == -ENODEV)
+		return mgmt_fail(err, ret, "no such device: %s", uuid);
+	if (ret < 0)
+		return mgmt_fail(err, ret, "%s: %s", uuid, strerror(-ret));
+	return 0;
 }
 
 int mgmt_service_stop(struct mgmt_service *svc, const char *uuid,

@@ -86,6 +86,14 @@ int mgmt_service_start_parent(struct mgmt_service *svc, const char *parent,
 			      struct mgmt_err *err);
 
 /**
+ * mgmt_service_force_stop() - remove device @uuid now, disconnecting its
+ * client (an operator's explicit choice; a pending stop completes).
+ * Return: 0, or -ENODEV / -EINVAL (message in @err).
+ */
+int mgmt_service_force_stop(struct mgmt_service *svc, const char *uuid,
+			    struct mgmt_err *err);
+
+/**
  * mgmt_service_stop() - remove device @uuid, as device_sockets_stop().
  * Return: 0 removed; 1 pending (@done called later); -ENODEV, -EBUSY,
  * -EINVAL.
