@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <umdev/mdev_host.h>
+
 #include "daemon/log.h"
 #include "definition_store.h"
 
@@ -705,4 +707,59 @@ int mgmt_service_modify(struct mgmt_service *svc, const char *uuid,
 err:
 	mgmt_def_free(def);
 	return mgmt_fail(err, ret, "%s", strerror(-ret));
+}
+
+int mgmt_service_device_info(struct mgmt_service *svc, const char *uuid,
+			     struct mgmt_device_info *out, struct mgmt_err *err)
+{
+	struct daemon_device *dev = device_sockets_find(svc->devices, uuid);
+	const struct umdev_device_ops *ops;
+	unsigned int i;
+	int ret;
+
+	if (!dev)
+		return mgmt_fail(err, -ENODEV, "no such device: %s", uuid);
+	ops = mdev_device_ops(dev->mdev);
+	memset(out, 0, sizeof(*out));
+	out->client = vu_server_has_client(dev->server);
+	snprintf(out->socket, sizeof(out->socket), "%s", dev->socket_path);
+	if (!ops->get_info || !ops->get_region_info || !ops->get_irq_info ||
+	    !ops->read)
+		return mgmt_fail(err, -EOPNOTSUPP,
+				 "%s: its driver does not describe the device",
+				 uuid);
+	out->info.argsz = sizeof(out->info);
+	ret = ops->get_info(dev->mdev, &out->info);
+	if (ret)
+		return mgmt_fail(err, ret, "%s: device info: %s", uuid,
+				 strerror(-ret));
+	out->nr_regions = out->info.num_regions < MGMT_INFO_MAX_INDEX ?
+				  out->info.num_regions :
+				  MGMT_INFO_MAX_INDEX;
+	out->nr_irqs = out->info.num_irqs < MGMT_INFO_MAX_INDEX ?
+			       out->info.num_irqs :
+			       MGMT_INFO_MAX_INDEX;
+	for (i = 0; i < out->nr_regions; i++) {
+		out->regions[i].info.argsz = sizeof(out->regions[i].info);
+		out->regions[i].info.index = i;
+		out->regions[i].ret =
+			ops->get_region_info(dev->mdev, &out->regions[i].info);
+	}
+	for (i = 0; i < out->nr_irqs; i++) {
+		out->irqs[i].info.argsz = sizeof(out->irqs[i].info);
+		out->irqs[i].info.index = i;
+		out->irqs[i].ret =
+			ops->get_irq_info(dev->mdev, &out->irqs[i].info);
+	}
+	/* Dword reads, as a VMM's config cycles. */
+	for (i = 0; i < MGMT_INFO_CONFIG_SIZE; i += 4) {
+		long n = ops->read(dev->mdev, VFIO_PCI_CONFIG_REGION_INDEX, i,
+				   out->config + i, 4);
+
+		if (n != 4) {
+			out->config_ret = n < 0 ? (int)n : -EIO;
+			break;
+		}
+	}
+	return 0;
 }
