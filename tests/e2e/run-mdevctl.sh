@@ -318,5 +318,16 @@ ctl undefine -u "$U8" 2>"$tmp/err" && [ ! -e "$etc/mtty/$U8" ] &&
 	[ ! -e "$etc/other/$U8" ]
 ok $? "umdevctl undefine -u U8: both definitions, as mdevctl" "$tmp/err"
 
+# ---- the end: a clean exit, nothing reported by the sanitizers ----
+kill -TERM "$daemon"
+wait "$daemon"
+rc=$?
+daemon=
+! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$tmp/umdevd.log" &&
+	[ "$rc" -eq 0 ]
+ok $? "umdevd exits 0 on SIGTERM, unmounting its tree; no sanitizer report (exit $rc)" "$tmp/umdevd.log"
+! grep -q " $sys " /proc/self/mounts
+ok $? "the tree is unmounted"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
