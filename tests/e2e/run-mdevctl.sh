@@ -248,6 +248,37 @@ mdevctl undefine -u "$U2" 2>"$tmp/err" && [ ! -e "$etc/mtty/$U2" ] &&
 ok $? "mdevctl undefine -u U2: definition gone, the running device stays" "$tmp/err"
 mdevctl stop -u "$U2"
 
+# ---- remove blocks while a client holds the device, as the kernel's ----
+mdevctl start -p mtty -t mtty-2 -u "$U3" 2>"$tmp/err"
+mkfifo "$tmp/hold"
+(sleep 600 >"$tmp/hold") &
+keeper=$!
+ctl console -u "$U3" <"$tmp/hold" >/dev/null 2>&1 &
+holder=$!
+for _ in $(seq 200); do
+	ctl info -u "$U3" 2>/dev/null | grep -q "a client is attached" && break
+	sleep 0.05
+done
+ctl info -u "$U3" >"$tmp/out" 2>&1 && grep -q "a client is attached" "$tmp/out"
+ok $? "umdevctl info works while a client holds U3" "$tmp/out"
+mdevctl stop -u "$U3" 2>"$tmp/stop.err" &
+stopper=$!
+for _ in $(seq 200); do
+	grep -q "device $U3: stop: client attached: asked it" "$tmp/umdevd.log" && break
+	sleep 0.05
+done
+grep -q "device $U3: stop: client attached: asked it" "$tmp/umdevd.log" &&
+	kill -0 "$stopper" 2>/dev/null && [ -e "/sys/bus/mdev/devices/$U3" ]
+ok $? "mdevctl stop of a held device waits (its write to remove blocks)" "$tmp/umdevd.log"
+ctl stop -u "$U3" --force 2>"$tmp/err"
+ok $? "umdevctl stop --force disconnects the client" "$tmp/err"
+wait "$stopper"
+ok $? "and mdevctl stop returns 0 (the device is gone)" "$tmp/stop.err"
+[ ! -e "/sys/bus/mdev/devices/$U3" ]
+ok $? "U3 is gone from the tree"
+kill "$keeper" 2>/dev/null
+wait "$keeper" "$holder" 2>/dev/null
+
 # ---- restarts ----
 printf '{"mdev_type": "mtty-1", "start": "auto", "attrs": [' >"$etc/mtty/$U5"
 cp "$etc/mtty/$U5" "$tmp/malformed"
