@@ -82,6 +82,14 @@ int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply);
 int cli_device_socket(struct cli_ctx *ctx, const char *uuid, char *buf,
 		      size_t len);
 
+/**
+ * cli_device_available() - ask umdevd whether device @uuid exists and has
+ * no client, before @verb connects to it; prints "no such device" or who
+ * holds it.  Return: 0 or an exit status.
+ */
+int cli_device_available(struct cli_ctx *ctx, const char *verb,
+			 const char *uuid);
+
 struct umdev_client;
 
 /**

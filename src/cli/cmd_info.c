@@ -152,6 +152,40 @@ static int cli_print_indices(json_object *reply, const char *key,
 	return 0;
 }
 
+int cli_device_available(struct cli_ctx *ctx, const char *verb,
+			 const char *uuid)
+{
+	static const struct cli_field fields[] = {
+		{ "client", CLI_FIELD_BOOL, false },
+		{ "client_pid", CLI_FIELD_INT, true },
+	};
+	json_object *req, *reply, *v;
+	int ret;
+
+	req = json_object_new_object();
+	json_object_object_add(req, "op", json_object_new_string("info"));
+	json_object_object_add(req, "uuid", json_object_new_string(uuid));
+	/* An unknown UUID is reported here: "no such device". */
+	ret = cli_request(ctx, req, &reply);
+	if (ret)
+		return ret;
+	ret = cli_reply_check(reply, fields, 2, "info");
+	if (!ret &&
+	    json_object_get_boolean(json_object_object_get(reply, "client"))) {
+		if (json_object_object_get_ex(reply, "client_pid", &v))
+			cli_error(
+				"%s: device %s is in use by another client (pid %d); one client at a time (umdevctl info works meanwhile)",
+				verb, uuid, json_object_get_int(v));
+		else
+			cli_error(
+				"%s: device %s is in use by another client; one client at a time (umdevctl info works meanwhile)",
+				verb, uuid);
+		ret = CLI_EXIT_FAILED;
+	}
+	json_object_put(reply);
+	return ret;
+}
+
 /*
  * umdevd answers from its own view of the device, so info works while a
  * VM holds the device's one client slot.

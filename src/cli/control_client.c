@@ -77,6 +77,8 @@ int cli_connect_device(struct cli_ctx *ctx, const char *verb, const char *uuid,
 		return CLI_EXIT_USAGE;
 	}
 	ret = cli_device_socket(ctx, uuid, path, PATH_MAX);
+	if (!ret)
+		ret = cli_device_available(ctx, verb, uuid);
 	if (ret)
 		return ret;
 	*client = umdev_client_connect(path, &err);

@@ -381,6 +381,9 @@ static json_object *cm_info(struct mgmt_service *svc, const char *uuid)
 			       json_object_new_string(info->socket));
 	json_object_object_add(reply, "client",
 			       json_object_new_boolean(info->client));
+	if (info->client_pid > 0)
+		json_object_object_add(reply, "client_pid",
+				       json_object_new_int(info->client_pid));
 	json_object_object_add(reply, "flags",
 			       json_object_new_int64(info->info.flags));
 	json_object_object_add(reply, "num_regions",

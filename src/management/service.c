@@ -722,6 +722,7 @@ int mgmt_service_device_info(struct mgmt_service *svc, const char *uuid,
 	ops = mdev_device_ops(dev->mdev);
 	memset(out, 0, sizeof(*out));
 	out->client = vu_server_has_client(dev->server);
+	out->client_pid = (int)vu_server_client_pid(dev->server);
 	snprintf(out->socket, sizeof(out->socket), "%s", dev->socket_path);
 	if (!ops->get_info || !ops->get_region_info || !ops->get_irq_info ||
 	    !ops->read)

@@ -157,6 +157,7 @@ int mgmt_service_set_attr(struct mgmt_service *svc, const char *uuid,
 
 struct mgmt_device_info {
 	bool client; /* a client holds the device */
+	int client_pid; /* its pid, 0 if unknown */
 	char socket[108]; /* where it is served */
 	struct vfio_device_info info;
 	/* ret: 0, or the driver's -errno for that index. */

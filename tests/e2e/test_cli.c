@@ -291,7 +291,12 @@ static void test_info_while_held(void **state)
 					   &word, 4),
 			 4);
 	assert_int_equal(word & 0xffff, 0x4348);
+	/* A second client is told who holds the device. */
+	assert_int_equal(ctl_input("", "console", "-u", E2E_UUID_C, NULL), 1);
+	assert_non_null(strstr(err, "in use by another client (pid "));
 	umdev_client_close(c);
+	assert_int_equal(ctl_input("", "console", "-u", E2E_UUID_B, NULL), 1);
+	assert_non_null(strstr(err, "no such device"));
 	assert_int_equal(ctl("info", "-u", E2E_UUID_B), 1);
 	assert_non_null(strstr(err, "no such device"));
 	assert_int_equal(ctl("stop", "-u", E2E_UUID_C), 0);
