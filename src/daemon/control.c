@@ -389,7 +389,6 @@ struct control_server *control_server_new(const struct control_config *cfg)
 	cs->ops.core = cfg->core;
 	cs->ops.devices = cfg->devices;
 	cs->ops.loader = cfg->loader;
-	cs->ops.mgmt = cfg->mgmt;
 	cs->max_conns = cfg->max_conns ? cfg->max_conns :
 					 CONTROL_DEFAULT_MAX_CONNS;
 	cs->max_conns_per_peer = cfg->max_conns_per_peer ?
@@ -400,6 +399,7 @@ struct control_server *control_server_new(const struct control_config *cfg)
 	ret = accept_guard_init();
 	if (ret)
 		goto err_free;
+	cs->ops.mgmt = cfg->mgmt;
 	cs->fd = control_listen(cs->path);
 	if (cs->fd < 0) {
 		ret = cs->fd;

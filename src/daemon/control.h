@@ -31,7 +31,6 @@ struct control_config {
 	struct mdev_core *core;
 	struct device_sockets *devices;
 	struct driver_loader *loader; /* may be NULL */
-	struct mgmt_service *mgmt; /* may be NULL */
 	/*
 	 * Connections open at once, in all and per peer process (pid); one
 	 * more gets {"ok":false,"errno":EMFILE} and is closed.  0: default.
@@ -44,6 +43,7 @@ struct control_config {
 	 * CONTROL_HARD_OUTPUT_FACTOR times this it is disconnected.  0: default.
 	 */
 	size_t max_output;
+	struct mgmt_service *mgmt; /* may be NULL */
 };
 
 /**

@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "control_mgmt.h"
 #include "control_request.h"
+#include "control_mgmt.h"
 #include "driver_loader.h"
 #include "log.h"
 #include "management/service.h"
