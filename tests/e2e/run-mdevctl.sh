@@ -345,6 +345,24 @@ ctl start -u "$U8" -p mtty 2>"$tmp/err" && [ -e "/sys/bus/mdev/devices/$U8" ]
 ok $? "umdevctl start -u U8 -p mtty" "$tmp/err"
 same list
 same list -d
+# Both auto, then a restart: the registered parent's definition starts,
+# the other waits for its parent; nothing is reported as failed.
+ctl stop -u "$U8" 2>"$tmp/err" &&
+	ctl modify -u "$U8" -p mtty --auto 2>>"$tmp/err" &&
+	ctl modify -u "$U8" -p other --auto 2>>"$tmp/err"
+ok $? "both definitions of U8 made auto" "$tmp/err"
+kill -TERM "$daemon"
+wait "$daemon"
+start_daemon
+ok $? "umdevd restarts" "$tmp/umdevd.log"
+mdevctl list >"$tmp/out"
+expect "U8 runs on mtty after the restart (and U6, auto too)" "$tmp/out" \
+	"$U6 mtty mtty-2 auto (defined)\n$U8 mtty mtty-1 auto (defined)\n\n"
+! grep -q "device $U8: autostart: .*not started" "$tmp/umdevd.log"
+ok $? "no failure reported for the other parent's definition" "$tmp/umdevd.log"
+same list
+same list -d
+ctl stop -u "$U8" 2>"$tmp/err"
 ctl undefine -u "$U8" 2>"$tmp/err" && [ ! -e "$etc/mtty/$U8" ] &&
 	[ ! -e "$etc/other/$U8" ]
 ok $? "umdevctl undefine -u U8: both definitions, as mdevctl" "$tmp/err"
