@@ -26,6 +26,11 @@ struct cli_ctx {
 	const char *runtime_override; /* --runtime-dir, or NULL */
 	char runtime_dir[PATH_MAX];
 	unsigned int timeout_s; /* every wait; 0: CLI_DEFAULT_TIMEOUT_S */
+	/*
+	 * Said instead of "umdevd did not answer" when the wait is the
+	 * request's own (a stop waiting for a client): exit 1, not 3.
+	 */
+	const char *timeout_hint;
 };
 
 /*

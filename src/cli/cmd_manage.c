@@ -628,6 +628,7 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	json_object *req, *reply, *forced;
+	char hint[160];
 	struct cli_args a;
 	int ret;
 
@@ -642,6 +643,11 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 				       "-u UUID is required%s", "");
 	req = cli_new_request("stop");
 	cli_add_string(req, "uuid", a.uuid);
+	snprintf(
+		hint, sizeof(hint),
+		"%s: its client has not let go yet; umdevd keeps asking it (umdevctl stop --force disconnects it)",
+		a.uuid);
+	ctx->timeout_hint = hint;
 	if (a.force)
 		json_object_object_add(req, "force",
 				       json_object_new_boolean(1));

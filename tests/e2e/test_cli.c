@@ -274,7 +274,7 @@ static void test_info_while_held(void **state)
 {
 	struct umdev_client *c;
 	uint32_t word;
-	int cerr = 0;
+	int cerr = 0, ret;
 
 	assert_int_equal(ctl("start", "-u", E2E_UUID_C, "-p", "mtty", "-t",
 			     "mtty-2"),
@@ -294,12 +294,22 @@ static void test_info_while_held(void **state)
 	/* A second client is told who holds the device. */
 	assert_int_equal(ctl_input("", "console", "-u", E2E_UUID_C, NULL), 1);
 	assert_non_null(strstr(err, "in use by another client (pid "));
+	/*
+	 * A stop waits for the client (this daemon forces it off after 2 s);
+	 * past --timeout umdevctl says why, and --force ends it now.
+	 */
+	assert_int_equal(ctl("--timeout", "1", "stop", "-u", E2E_UUID_C), 1);
+	assert_non_null(strstr(err, "has not let go yet"));
+	ret = ctl("stop", "-u", E2E_UUID_C, "--force");
+	/* 0, unless a descheduled umdevctl let the daemon's 2 s pass first. */
+	assert_true(ret == 0 || (ret == 1 && strstr(err, "no such device")));
+	assert_int_not_equal(
+		access(e2e_device_socket(&daemon_, E2E_UUID_C), F_OK), 0);
 	umdev_client_close(c);
 	assert_int_equal(ctl_input("", "console", "-u", E2E_UUID_B, NULL), 1);
 	assert_non_null(strstr(err, "no such device"));
 	assert_int_equal(ctl("info", "-u", E2E_UUID_B), 1);
 	assert_non_null(strstr(err, "no such device"));
-	assert_int_equal(ctl("stop", "-u", E2E_UUID_C), 0);
 }
 
 /* Non-interactive console: stdin to THR, RBR (by interrupt) to stdout. */
