@@ -39,6 +39,7 @@ struct mgmt_service {
 	struct mgmt_def *running;
 	struct mgmt_seen_parent *seen;
 	struct mgmt_reported *reported;
+	unsigned int nr_running;
 };
 
 static int mgmt_fail(struct mgmt_err *err, int ret, const char *fmt, ...)
@@ -247,32 +248,55 @@ const struct mgmt_def *mgmt_service_next_def(struct mgmt_service *svc,
 	return prev ? prev->next : svc->defs;
 }
 
-/* Drop running records whose device is gone (stopped, unloaded). */
-static void mgmt_prune_running(struct mgmt_service *svc)
+/*
+ * Running records: only devices started with attributes have one, so a
+ * start without attributes costs nothing here whatever the number of
+ * devices.  A record outlives its device until the UUID starts again, a
+ * lookup finds it stale, or the list has grown past twice the devices
+ * (then it is pruned whole: amortised O(1) per start).
+ */
+static bool mgmt_record_live(struct mgmt_service *svc, const struct mgmt_def *d)
+{
+	struct daemon_device *dev = device_sockets_find(svc->devices, d->uuid);
+
+	return dev && dev->mdev == d->mdev;
+}
+
+static void mgmt_drop_records(struct mgmt_service *svc, const char *uuid,
+			      bool stale_only)
 {
 	struct mgmt_def **p = &svc->running;
 
 	while (*p) {
 		struct mgmt_def *d = *p;
 
-		if (!device_sockets_find(svc->devices, d->uuid)) {
-			*p = d->next;
-			mgmt_def_free(d);
-		} else {
+		if ((uuid && strcmp(d->uuid, uuid)) ||
+		    (stale_only && mgmt_record_live(svc, d))) {
 			p = &d->next;
+			continue;
 		}
+		*p = d->next;
+		mgmt_def_free(d);
+		svc->nr_running--;
 	}
 }
 
 const struct mgmt_def *mgmt_service_device_attrs(struct mgmt_service *svc,
 						 const char *uuid)
 {
+	char lower[MDEV_UUID_STRLEN + 1];
 	struct mgmt_def *d;
 
-	mgmt_prune_running(svc);
-	for (d = svc->running; d; d = d->next)
-		if (!strcasecmp(d->uuid, uuid))
+	if (!svc->running || mgmt_uuid_normalize(uuid, lower))
+		return NULL;
+	for (d = svc->running; d; d = d->next) {
+		if (strcmp(d->uuid, lower))
+			continue;
+		if (mgmt_record_live(svc, d))
 			return d;
+		mgmt_drop_records(svc, lower, false);
+		return NULL;
+	}
 	return NULL;
 }
 
@@ -349,8 +373,8 @@ int mgmt_service_start(struct mgmt_service *svc, const struct mgmt_def *spec,
 	ret = mgmt_check_attrs(parent, spec, err);
 	if (ret)
 		return ret;
-	record = mgmt_def_copy(spec);
-	if (!record)
+	record = spec->nr_attrs ? mgmt_def_copy(spec) : NULL;
+	if (spec->nr_attrs && !record)
 		return mgmt_fail(err, -ENOMEM, "out of memory");
 	ret = device_sockets_start(svc->devices, spec->uuid, spec->parent,
 				   spec->type, &dev);
@@ -370,9 +394,17 @@ int mgmt_service_start(struct mgmt_service *svc, const struct mgmt_def *spec,
 					 strerror(-ret));
 		}
 	}
-	mgmt_prune_running(svc);
-	record->next = svc->running;
-	svc->running = record;
+	/* An earlier device of this UUID: its record is stale. */
+	if (svc->running)
+		mgmt_drop_records(svc, dev->uuid, false);
+	if (record) {
+		record->mdev = dev->mdev;
+		record->next = svc->running;
+		svc->running = record;
+		if (++svc->nr_running >
+		    2 * mdev_core_nr_devices(svc->core) + 16)
+			mgmt_drop_records(svc, NULL, true);
+	}
 	if (out)
 		*out = dev;
 	return 0;
