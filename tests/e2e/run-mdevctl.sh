@@ -367,6 +367,25 @@ ctl undefine -u "$U8" 2>"$tmp/err" && [ ! -e "$etc/mtty/$U8" ] &&
 	[ ! -e "$etc/other/$U8" ]
 ok $? "umdevctl undefine -u U8: both definitions, as mdevctl" "$tmp/err"
 
+# ---- a parent registering later (load-driver): its auto definitions ----
+U9=9c9c9c9c-0000-4000-8000-000000000009
+cc=${CC:-cc}
+$cc -std=gnu11 -shared -fPIC -O2 -I"$top/include" \
+	"$top/examples/doorbell/doorbell.c" -o "$tmp/doorbell.so" 2>"$tmp/cc.log" &&
+	$cc -std=gnu11 -O2 "$top/tests/e2e/driver-abi/ctl.c" -o "$tmp/ctl" 2>>"$tmp/cc.log"
+ok $? "the doorbell driver and a control client build" "$tmp/cc.log"
+ctl define -u "$U9" -p doorbell -t doorbell-1 --auto 2>"$tmp/err"
+ok $? "umdevctl define -u U9 -p doorbell (not registered yet) --auto" "$tmp/err"
+"$tmp/ctl" "$run/control.sock" "{\"op\":\"load-driver\",\"path\":\"$tmp/doorbell.so\"}" >"$tmp/out" 2>&1
+grep -q '"ok":true' "$tmp/out"
+ok $? "load-driver doorbell.so registers the parent doorbell" "$tmp/out"
+mdevctl list -p doorbell >"$tmp/out"
+expect "U9 was started when its parent registered" "$tmp/out" \
+	"$U9 doorbell doorbell-1 auto (defined)\n\n"
+same list
+ctl stop -u "$U9" 2>"$tmp/err" && ctl undefine -u "$U9" 2>>"$tmp/err"
+ok $? "stop and undefine U9" "$tmp/err"
+
 # ---- the end: a clean exit, nothing reported by the sanitizers ----
 kill -TERM "$daemon"
 wait "$daemon"
