@@ -268,19 +268,33 @@ static json_object **cli_sorted(json_object *array, size_t *n,
 	return v;
 }
 
-/* A sysfs description with its newlines as mdevctl shows it: ", ". */
-static void cli_print_description(const char *d)
+/*
+ * A description as mdevctl shows it, in text and JSON alike: trimmed, its
+ * newlines as ", ".  Return: a malloc'd string, or NULL (ENOMEM).
+ */
+static char *cli_description(const char *d)
 {
-	size_t len = strlen(d);
+	size_t len, i, n = 0;
+	char *out;
 
-	while (len && strchr(" \t\n", d[len - 1]))
+	while (*d && strchr(" \t\r\n", *d))
+		d++;
+	len = strlen(d);
+	while (len && strchr(" \t\r\n", d[len - 1]))
 		len--;
-	for (; len; d++, len--) {
-		if (*d == '\n')
-			fputs(", ", stdout);
-		else
-			putchar(*d);
+	out = malloc(2 * len + 1);
+	if (!out)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (d[i] == '\n') {
+			out[n++] = ',';
+			out[n++] = ' ';
+		} else {
+			out[n++] = d[i];
+		}
 	}
+	out[n] = '\0';
+	return out;
 }
 
 int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
@@ -292,7 +306,9 @@ int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	json_object *reply, *types, **v, *top, *list = NULL, *attrs;
+	json_object *parents = NULL;
 	const char *prev = NULL, *desc, *name;
+	char *desc_buf = NULL;
 	struct cli_args a;
 	size_t i, n;
 	int ret;
@@ -311,15 +327,23 @@ int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
 
 		if (a.parent && strcmp(a.parent, parent))
 			continue;
+		free(desc_buf);
+		desc_buf = NULL;
 		desc = cli_get_string(v[i], "description");
+		if (desc) {
+			desc_buf = cli_description(desc);
+			desc = desc_buf ? desc_buf : "";
+		}
 		name = cli_get_string(v[i], "name");
 		json_object_object_get_ex(v[i], "available_instances", &avail);
 		if (!prev || strcmp(prev, parent)) {
-			json_object *o = json_object_new_object();
-
+			/* mdevctl: every parent in one object, [] for none. */
+			if (!parents) {
+				parents = json_object_new_object();
+				json_object_array_add(top, parents);
+			}
 			list = json_object_new_array();
-			json_object_object_add(o, parent, list);
-			json_object_array_add(top, o);
+			json_object_object_add(parents, parent, list);
 			if (!a.dumpjson)
 				printf("%s\n", parent);
 		}
@@ -332,11 +356,8 @@ int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
 			       cli_get_string(v[i], "device_api"));
 			if (name && name[0])
 				printf("    Name: %s\n", name);
-			if (desc && desc[0]) {
-				fputs("    Description: ", stdout);
-				cli_print_description(desc);
-				putchar('\n');
-			}
+			if (desc && desc[0])
+				printf("    Description: %s\n", desc);
 			continue;
 		}
 		attrs = json_object_new_object();
@@ -361,6 +382,7 @@ int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
 	else
 		putchar('\n');
 	json_object_put(top);
+	free(desc_buf);
 	free(v);
 	json_object_put(reply);
 	return CLI_EXIT_OK;

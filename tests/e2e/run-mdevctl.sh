@@ -383,6 +383,10 @@ mdevctl list -p doorbell >"$tmp/out"
 expect "U9 was started when its parent registered" "$tmp/out" \
 	"$U9 doorbell doorbell-1 auto (defined)\n\n"
 same list
+# Two parents, one type with a description.
+same types
+same types --dumpjson
+same types -p doorbell
 ctl stop -u "$U9" 2>"$tmp/err" && ctl undefine -u "$U9" 2>>"$tmp/err"
 ok $? "stop and undefine U9" "$tmp/err"
 
