@@ -44,7 +44,17 @@ enum umdev_vu_command {
 	UMDEV_VU_CMD_DEVICE_RESET = 13,
 	UMDEV_VU_CMD_REGION_WRITE_MULTI = 15,
 	UMDEV_VU_CMD_DEVICE_FEATURE = 16,
+	UMDEV_VU_CMD_MIG_DATA_READ = 17, /* added in UMDEV_1.1 */
+	UMDEV_VU_CMD_MIG_DATA_WRITE = 18, /* added in UMDEV_1.1 */
 };
+
+/*
+ * umdev's own DEVICE_FEATURE index (a vendor extension; docs/migration.md):
+ * GET answers VFIO_MIG_GET_PRECOPY_INFO's struct vfio_precopy_info, which
+ * <linux/vfio.h> asks of a data fd that vfio-user does not have.  Outside
+ * PRE_COPY(_P2P): EINVAL.  Added in UMDEV_1.1.
+ */
+#define UMDEV_VU_FEATURE_MIG_PRECOPY_INFO 0xf001u
 
 /*
  * vfio-user header flags: the @flags of umdev_client_request() and

@@ -28,6 +28,8 @@ static void mtty_raise_irq(void *opaque, enum mtty_irq_mode mode)
 {
 	struct mdev_state *state = opaque;
 
+	if (mtty_mig_hold_irq(state, mode))
+		return; /* stopped for migration: raised on restart */
 	if (mode == MTTY_IRQ_INTX)
 		mtty_signal_eventfd(state->intx_fd);
 	else if (mode == MTTY_IRQ_MSI)

@@ -2,7 +2,7 @@
 /*
  * mtty driver: the struct umdev_device_ops a transport calls for each
  * device.  Region access and reset go to the device model; interrupts are
- * in mtty_irq.c.
+ * in mtty_irq.c, migration in mtty_migration.c.
  */
 #include <errno.h>
 
@@ -53,7 +53,10 @@ static long mtty_read(struct mdev_device *mdev, uint32_t index, uint64_t offset,
 		      void *buf, uint32_t count)
 {
 	struct mdev_state *state = mdev_get_drvdata(mdev);
+	int ret = mtty_mig_check_access(state, index, false);
 
+	if (ret)
+		return ret; /* stopped for migration */
 	/* The model refuses an index it has no region for (-EINVAL). */
 	return mtty_model_read(&state->model, index, offset, buf, count);
 }
@@ -62,7 +65,10 @@ static long mtty_write(struct mdev_device *mdev, uint32_t index,
 		       uint64_t offset, const void *buf, uint32_t count)
 {
 	struct mdev_state *state = mdev_get_drvdata(mdev);
+	int ret = mtty_mig_check_access(state, index, true);
 
+	if (ret)
+		return ret; /* stopped for migration */
 	/* The model refuses an index it has no region for (-EINVAL). */
 	return mtty_model_write(&state->model, index, offset, buf, count);
 }
@@ -71,6 +77,7 @@ static int mtty_reset(struct mdev_device *mdev)
 {
 	struct mdev_state *state = mdev_get_drvdata(mdev);
 
+	mtty_mig_reset(state);
 	mtty_model_reset(&state->model);
 	return 0;
 }
@@ -94,4 +101,10 @@ const struct umdev_device_ops mtty_device_ops = {
 	.write = mtty_write,
 	.reset = mtty_reset,
 	.request = mtty_request,
+	.migration_get_flags = mtty_mig_get_flags,
+	.migration_get_state = mtty_mig_get_state,
+	.migration_set_state = mtty_mig_set_state,
+	.migration_read_data = mtty_mig_read_data,
+	.migration_write_data = mtty_mig_write_data,
+	.migration_precopy_info = mtty_mig_precopy_info,
 };

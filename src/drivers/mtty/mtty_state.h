@@ -9,6 +9,7 @@
 #include <umdev/mdev.h>
 
 #include "model/mtty/mtty_model.h"
+#include "mtty_migration.h"
 
 /* Per parent: the ports its devices share. */
 struct mtty_parent {
@@ -39,6 +40,7 @@ struct mdev_state {
 	int msi_fd;
 	int req_fd;
 	struct mtty_port_timer timers[MTTY_MAX_PORTS];
+	struct mtty_mig mig; /* VFIO migration (mtty_migration.c) */
 };
 
 /*
