@@ -10,7 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uuid/uuid.h>
+
+#include <umdev/mdev_host.h>
 
 bool mgmt_name_valid(const char *s)
 {
@@ -29,10 +30,9 @@ bool mgmt_name_valid(const char *s)
 
 int mgmt_uuid_normalize(const char *s, char *out)
 {
-	uuid_t u;
 	size_t i;
 
-	if (!s || strlen(s) != MDEV_UUID_STRLEN || uuid_parse(s, u))
+	if (!mdev_uuid_valid(s))
 		return -EINVAL;
 	for (i = 0; i < MDEV_UUID_STRLEN; i++)
 		out[i] = (char)tolower((unsigned char)s[i]);

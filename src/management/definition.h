@@ -39,8 +39,9 @@ struct mgmt_def {
 bool mgmt_name_valid(const char *s);
 
 /**
- * mgmt_uuid_normalize() - check that @s is a 36-character UUID and write its
- * lowercase form to @out (37 bytes).  Return: 0 or -EINVAL.
+ * mgmt_uuid_normalize() - check that @s is a UUID (mdev_uuid_valid(), the
+ * one check) and write its lowercase form to @out (37 bytes).
+ * Return: 0 or -EINVAL.
  */
 int mgmt_uuid_normalize(const char *s, char *out);
 
