@@ -16,6 +16,7 @@ all: build
 
 bootstrap:
 	@scripts/bootstrap build
+	@scripts/fetch-uapi.sh >/dev/null
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --prefix=$(PREFIX) $(MESON_OPTS)

@@ -11,8 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-
-#include "compat/vfio_precopy.h"
+#include <linux/vfio.h>
 
 /* States are 0 (ERROR) .. VU_MIG_NR_STATES - 1 (PRE_COPY_P2P). */
 #define VU_MIG_NR_STATES 8
