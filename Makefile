@@ -16,7 +16,6 @@ all: build
 
 bootstrap:
 	@scripts/bootstrap build
-	@scripts/fetch-uapi.sh >/dev/null
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --prefix=$(PREFIX) $(MESON_OPTS)

@@ -19,10 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/vfio.h>
 #include <umdev/client.h>
 
 #include "cli.h"
+#include "compat/vfio_precopy.h"
 
 /* The most device data umdevctl carries (mtty's is under 1 KiB). */
 #define CLI_MIG_MAX_BYTES (64u << 20)

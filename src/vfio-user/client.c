@@ -18,6 +18,7 @@
 
 #include <umdev/client.h>
 
+#include "compat/vfio_precopy.h"
 #include "vfio-user/version.h"
 #include "vfio-user/wire.h"
 

@@ -11,7 +11,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <linux/vfio.h>
+
+#include "compat/vfio_precopy.h"
 
 /* States are 0 (ERROR) .. VU_MIG_NR_STATES - 1 (PRE_COPY_P2P). */
 #define VU_MIG_NR_STATES 8

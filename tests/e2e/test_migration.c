@@ -22,6 +22,7 @@
 
 #include <umdev/client.h>
 
+#include "compat/vfio_precopy.h"
 #include "e2e_harness.h"
 #include "model/mtty/uart16550.h"
 

@@ -15,21 +15,37 @@ set -euo pipefail
 
 series=$1
 cache=$(mkdir -p "$2" && cd "$2" && pwd)
+suite=bookworm-backports
+mirror=${UMDEV_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
 die() {
 	echo "fetch-backports: $*" >&2
 	exit 1
 }
 
-# The private apt configuration (scripts/lib/backports-apt.sh).  Always
-# refreshed: the archive keeps only the current point release, and a
+[ -f "$keyring" ] || die "no $keyring (package debian-archive-keyring)"
+
+# The private apt configuration.
+apt="$cache/apt-$suite"
+mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/archives/partial" \
+	"$apt/cache"
+echo "deb [signed-by=$keyring] $mirror $suite main" >"$apt/sources.list"
+aptopt=(-o "Dir::Etc::sourcelist=$apt/sources.list"
+	-o "Dir::Etc::sourceparts=$apt/parts"
+	-o "Dir::State::Lists=$apt/lists"
+	-o "Dir::Cache=$apt/cache"
+	-o "Dir::Cache::Archives=$apt/archives"
+	-o "Acquire::Languages=none"
+	-o "APT::Sandbox::User=root")
+
+# Always refresh: the archive keeps only the current point release, and a
 # failing update must fail the run rather than test a stale cache.
-# shellcheck source=../../scripts/lib/backports-apt.sh
-. "$(dirname "$0")/../../scripts/lib/backports-apt.sh"
-backports_apt_init "$cache" fetch-backports || exit 1
-apt=$BACKPORTS_DIR
-aptopt=("${BACKPORTS_APTOPT[@]}")
-suite=bookworm-backports
+if ! apt-get "${aptopt[@]}" -q update >"$apt/update.log" 2>&1 ||
+	grep -qE '^(W|E): ' "$apt/update.log"; then
+	sed 's/^/fetch-backports: /' "$apt/update.log" >&2
+	die "cannot read $suite from $mirror (no network or no archive)"
+fi
 
 kver=$(apt-cache "${aptopt[@]}" pkgnames "linux-headers-$series." |
 	grep -E "^linux-headers-${series//./\\.}\\.[0-9]+\\+deb12-amd64\$" |
@@ -37,8 +53,17 @@ kver=$(apt-cache "${aptopt[@]}" pkgnames "linux-headers-$series." |
 [ -n "$kver" ] || die "no linux-headers-$series.*+deb12-amd64 in $suite"
 abi=${kver%-amd64} # 6.12.95+deb12
 
-download() { backports_download "$@" || exit 1; }
-deb() { backports_deb "$1"; } # PACKAGE -> its downloaded .deb
+# download PACKAGE...: into the private archive directory.
+download() {
+	(cd "$apt/archives" && apt-get "${aptopt[@]}" -q download "$@") \
+		>"$apt/download.log" 2>&1 || {
+		sed 's/^/fetch-backports: /' "$apt/download.log" >&2
+		die "cannot download $*"
+	}
+}
+deb() { # PACKAGE -> its downloaded .deb
+	ls "$apt/archives/$1"_*.deb 2>/dev/null | head -1
+}
 
 hdr="$cache/headers-$kver"
 if [ ! -f "$hdr/.done" ]; then

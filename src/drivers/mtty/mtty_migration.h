@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <linux/vfio.h>
 
+#include "compat/vfio_precopy.h"
 #include "model/mtty/mtty_model.h"
 
 struct mdev_device;
