@@ -135,6 +135,7 @@ static int vu_feature_precopy_info(struct vu_server *s, struct vu_msg *m,
 				   uint8_t *out)
 {
 	struct vfio_precopy_info info = { .argsz = sizeof(info) };
+	uint64_t initial = 0, dirty = 0; /* the kernel's are __u64 */
 	int ret, len;
 
 	if (!(vu_mig_flags(s) & VFIO_MIGRATION_PRE_COPY) ||
@@ -148,12 +149,13 @@ static int vu_feature_precopy_info(struct vu_server *s, struct vu_msg *m,
 	ret = vu_feature_need(s, req, sizeof(info));
 	if (ret)
 		return ret;
-	ret = s->ops->migration_precopy_info(s->mdev, &info.initial_bytes,
-					     &info.dirty_bytes);
+	ret = s->ops->migration_precopy_info(s->mdev, &initial, &dirty);
 	if (ret < 0) {
 		vu_why(s, "not in PRE_COPY");
 		return ret;
 	}
+	info.initial_bytes = initial;
+	info.dirty_bytes = dirty;
 	return vu_feature_reply(req, out, &info, sizeof(info));
 }
 
