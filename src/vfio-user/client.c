@@ -631,21 +631,21 @@ int umdev_client_mig_get_state(struct umdev_client *c, uint32_t *state)
 
 int umdev_client_mig_set_state(struct umdev_client *c, uint32_t state)
 {
-	struct {
-		struct vfio_device_feature hdr;
-		struct vfio_device_feature_mig_state st;
-	} __attribute__((packed)) req = {
-		.hdr = {
-			.argsz = sizeof(req),
-			.flags = VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE |
-				 VFIO_DEVICE_FEATURE_SET,
-		},
-		.st = { .device_state = state, .data_fd = -1 },
+	struct vfio_device_feature hdr = {
+		.flags = VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE |
+			 VFIO_DEVICE_FEATURE_SET,
 	};
-	uint8_t reply[sizeof(req)];
+	struct vfio_device_feature_mig_state st = {
+		.device_state = state,
+		.data_fd = -1,
+	};
+	uint8_t req[sizeof(hdr) + sizeof(st)], reply[sizeof(req)];
 	int ret;
 
-	ret = vu_client_call(c, VU_CMD_DEVICE_FEATURE, &req, sizeof(req), NULL,
+	hdr.argsz = sizeof(req);
+	memcpy(req, &hdr, sizeof(hdr));
+	memcpy(req + sizeof(hdr), &st, sizeof(st));
+	ret = vu_client_call(c, VU_CMD_DEVICE_FEATURE, req, sizeof(req), NULL,
 			     0, reply, sizeof(reply));
 	if (ret < 0)
 		return ret;

@@ -45,6 +45,12 @@ static int vu_mig_set_state(struct vu_server *s, uint32_t target)
 	ret = s->ops->migration_get_state(s->mdev, &cur);
 	if (ret < 0)
 		return ret;
+	/* ERROR is never asked for, and only a reset leaves it. */
+	if (!vu_mig_state_supported(flags, target) || cur == VFIO_DEVICE_STATE_ERROR) {
+		vu_why(s, "%s -> %s: not a request", vu_mig_state_name(cur),
+		       vu_mig_state_name(target));
+		return -EINVAL;
+	}
 	/* Every path is shorter than the number of states. */
 	for (steps = 0; cur != target && steps < VU_MIG_NR_STATES; steps++) {
 		ret = vu_mig_next_state(flags, cur, target, &next);
@@ -258,8 +264,11 @@ int vu_mig_data_read(struct vu_server *s, struct vu_msg *m, uint8_t *out)
 		       sizeof(req) + (size_t)req.size);
 		return -EINVAL;
 	}
-	/* Fill the reply: fewer bytes than asked means the data ended. */
-	while (done < req.size) {
+	/*
+	 * Fill the reply: fewer bytes than asked means the data ended.  The
+	 * driver is asked even for 0 bytes: it says whether it is saving.
+	 */
+	do {
 		n = s->ops->migration_read_data(s->mdev,
 						out + sizeof(reply) + done,
 						req.size - done);
@@ -267,12 +276,10 @@ int vu_mig_data_read(struct vu_server *s, struct vu_msg *m, uint8_t *out)
 			vu_why(s, "driver: not in a saving state");
 			return (int)n;
 		}
-		if (n == 0)
-			break;
 		if ((size_t)n > req.size - done)
 			return -EIO;
 		done += (size_t)n;
-	}
+	} while (n > 0 && done < req.size);
 	reply.argsz = (uint32_t)(sizeof(reply) + done);
 	reply.size = (uint32_t)done;
 	memcpy(out, &reply, sizeof(reply));
@@ -295,16 +302,17 @@ int vu_mig_data_write(struct vu_server *s, struct vu_msg *m)
 		       req.size);
 		return -EINVAL;
 	}
-	while (done < req.size) {
+	/* Even 0 bytes go to the driver: it says whether it is resuming. */
+	do {
 		n = s->ops->migration_write_data(s->mdev, data + done,
 						 req.size - done);
 		if (n < 0) {
 			vu_why(s, "driver refused %u bytes", req.size);
 			return (int)n;
 		}
-		if (n == 0 || (size_t)n > req.size - done)
+		if ((size_t)n > req.size - done || (n == 0 && done < req.size))
 			return -EIO;
 		done += (size_t)n;
-	}
+	} while (done < req.size);
 	return 0;
 }

@@ -302,13 +302,12 @@ long mtty_mig_write_data(struct mdev_device *mdev, const void *buf,
 	struct mtty_mig *mig = &mtty_mig_state(mdev)->mig;
 	const uint8_t *in = buf;
 	size_t half = mig->cap / 2, done = 0, want, n;
-	uint8_t *cur = mig->buf + half;
 	uint64_t total;
+	uint8_t *cur;
 
-	if (mig->state != S_RESUMING || !mig->buf)
+	if (mig->state != S_RESUMING || !mig->buf || mig->bad)
 		return -EINVAL;
-	if (mig->bad)
-		return -EINVAL;
+	cur = mig->buf + half;
 	while (done < len) {
 		/* The header first, then as much as it says. */
 		want = MTTY_MIGRATION_HEADER_SIZE;
