@@ -104,7 +104,8 @@ static uint32_t fuzz_get_state(struct fuzz_mig *f)
 
 static bool fuzz_stopped(uint32_t s)
 {
-	return s == VFIO_DEVICE_STATE_STOP || s == VFIO_DEVICE_STATE_STOP_COPY ||
+	return s == VFIO_DEVICE_STATE_STOP ||
+	       s == VFIO_DEVICE_STATE_STOP_COPY ||
 	       s == VFIO_DEVICE_STATE_RESUMING || s == VFIO_DEVICE_STATE_ERROR;
 }
 
@@ -190,7 +191,7 @@ static void fuzz_write_kept(struct fuzz_mig *f, struct fuzz_input *in)
 		copy[at % f->kept_len] ^= flip;
 	while (done < f->kept_len) {
 		size_t n = f->kept_len - done < chunk ? f->kept_len - done :
-							  chunk;
+							chunk;
 
 		if (fuzz_write(f, copy + done, n))
 			break;
@@ -271,15 +272,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_write(&f, bytes, len);
 			break;
 		case 5:
-			if (fuzz_feature(&f, UMDEV_VU_FEATURE_MIG_PRECOPY_INFO |
-						     VFIO_DEVICE_FEATURE_GET,
+			if (fuzz_feature(&f,
+					 UMDEV_VU_FEATURE_MIG_PRECOPY_INFO |
+						 VFIO_DEVICE_FEATURE_GET,
 					 NULL, 0,
 					 sizeof(struct vfio_precopy_info)) ==
 			    0) {
-				FUZZ_ASSERT(f.state ==
-						    VFIO_DEVICE_STATE_PRE_COPY ||
-					    f.state ==
-						    VFIO_DEVICE_STATE_PRE_COPY_P2P);
+				FUZZ_ASSERT(
+					f.state == VFIO_DEVICE_STATE_PRE_COPY ||
+					f.state ==
+						VFIO_DEVICE_STATE_PRE_COPY_P2P);
 				memcpy(&initial,
 				       f.payload +
 					       sizeof(struct vfio_device_feature) +
@@ -293,10 +295,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				FUZZ_ASSERT(initial <= FUZZ_KEEP &&
 					    dirty <= FUZZ_KEEP);
 			} else {
-				FUZZ_ASSERT(f.state !=
-						    VFIO_DEVICE_STATE_PRE_COPY &&
-					    f.state !=
-						    VFIO_DEVICE_STATE_PRE_COPY_P2P);
+				FUZZ_ASSERT(
+					f.state != VFIO_DEVICE_STATE_PRE_COPY &&
+					f.state !=
+						VFIO_DEVICE_STATE_PRE_COPY_P2P);
 			}
 			break;
 		case 6:

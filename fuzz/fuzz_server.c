@@ -208,7 +208,7 @@ void fuzz_pump(int fd)
 
 /* Send all of @buf (with @fds on its first byte); false if the peer left. */
 bool fuzz_send(int fd, const void *buf, size_t len, const int *fds,
-		      size_t nr_fds)
+	       size_t nr_fds)
 {
 	const uint8_t *p = buf;
 
@@ -232,8 +232,8 @@ bool fuzz_send(int fd, const void *buf, size_t len, const int *fds,
 }
 
 bool fuzz_send_msg(int fd, uint16_t id, uint16_t cmd, uint32_t flags,
-			  const void *payload, size_t len, const int *fds,
-			  size_t nr_fds)
+		   const void *payload, size_t len, const int *fds,
+		   size_t nr_fds)
 {
 	static uint8_t msg[VU_HDR_SIZE + FUZZ_MAX_RECORD];
 	struct vu_hdr hdr = {

@@ -351,8 +351,16 @@ static void seeds_migration(void)
 /* ---- fuzz_mig_commands: programs of migration requests ---- */
 
 /* The ops of fuzz_mig_commands.c's input. */
-enum { MIG_SET, MIG_GET, MIG_READ, MIG_WRITE_KEPT, MIG_WRITE_RAW,
-       MIG_PRECOPY, MIG_REGION, MIG_OTHER };
+enum {
+	MIG_SET,
+	MIG_GET,
+	MIG_READ,
+	MIG_WRITE_KEPT,
+	MIG_WRITE_RAW,
+	MIG_PRECOPY,
+	MIG_REGION,
+	MIG_OTHER
+};
 
 static void mig_set(struct seed *s, uint8_t state)
 {

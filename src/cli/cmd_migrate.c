@@ -99,8 +99,8 @@ static int cli_mig_set(struct cli_mig_end *e, uint32_t from, uint32_t to,
 }
 
 /* Read the data of the current saving state, appending to *@buf. */
-static int cli_mig_read_all(struct cli_mig_end *e, uint8_t **buf,
-			    size_t *len, size_t *cap, size_t *got)
+static int cli_mig_read_all(struct cli_mig_end *e, uint8_t **buf, size_t *len,
+			    size_t *cap, size_t *got)
 {
 	uint32_t chunk = umdev_client_max_data_xfer(e->c);
 	int n;
@@ -210,7 +210,8 @@ static int cli_migrate_run(struct cli_mig_end *src, struct cli_mig_end *dst)
 	precopy = sflags & VFIO_MIGRATION_PRE_COPY;
 	from = sstate;
 	if (precopy) {
-		ret = cli_mig_set(src, from, VFIO_DEVICE_STATE_PRE_COPY, step++);
+		ret = cli_mig_set(src, from, VFIO_DEVICE_STATE_PRE_COPY,
+				  step++);
 		if (ret)
 			goto roll_back;
 		from = VFIO_DEVICE_STATE_PRE_COPY;
@@ -218,8 +219,9 @@ static int cli_migrate_run(struct cli_mig_end *src, struct cli_mig_end *dst)
 		if (!ret)
 			ret = cli_mig_read_all(src, &buf, &len, &cap, &got);
 		if (ret) {
-			cli_error("migrate: reading the source's pre-copy data: %s",
-				  strerror(-ret));
+			cli_error(
+				"migrate: reading the source's pre-copy data: %s",
+				strerror(-ret));
 			goto roll_back;
 		}
 		printf("    pre-copy: initial %llu bytes, dirty %llu; read %zu bytes\n",
@@ -346,7 +348,8 @@ int cli_cmd_migrate(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc || !src.name || (!dst.name && !abort_mig) ||
 	    (dst.name && abort_mig)) {
-		cli_error("migrate: -u UUID and either --to DST or --abort are required");
+		cli_error(
+			"migrate: -u UUID and either --to DST or --abort are required");
 		cli_migrate_usage(stderr);
 		return CLI_EXIT_USAGE;
 	}
@@ -368,7 +371,8 @@ int cli_cmd_migrate(struct cli_ctx *ctx, int argc, char **argv)
 		return ret;
 	}
 	if (!strcmp(src.path, dst.path)) {
-		cli_error("migrate: source and destination are the same device");
+		cli_error(
+			"migrate: source and destination are the same device");
 		ret = CLI_EXIT_USAGE;
 	} else {
 		printf("migrating %s (%s) to %s (%s)\n", src.name, src.path,

@@ -46,7 +46,8 @@ static int vu_mig_set_state(struct vu_server *s, uint32_t target)
 	if (ret < 0)
 		return ret;
 	/* ERROR is never asked for, and only a reset leaves it. */
-	if (!vu_mig_state_supported(flags, target) || cur == VFIO_DEVICE_STATE_ERROR) {
+	if (!vu_mig_state_supported(flags, target) ||
+	    cur == VFIO_DEVICE_STATE_ERROR) {
 		vu_why(s, "%s -> %s: not a request", vu_mig_state_name(cur),
 		       vu_mig_state_name(target));
 		return -EINVAL;
@@ -76,8 +77,8 @@ static int vu_mig_set_state(struct vu_server *s, uint32_t target)
 }
 
 /* The reply of a GET: the request's header with argsz, then @data. */
-static int vu_feature_reply(const struct vfio_device_feature *req,
-			    uint8_t *out, const void *data, uint32_t len)
+static int vu_feature_reply(const struct vfio_device_feature *req, uint8_t *out,
+			    const void *data, uint32_t len)
 {
 	struct vfio_device_feature hdr = *req;
 
@@ -269,9 +270,8 @@ int vu_mig_data_read(struct vu_server *s, struct vu_msg *m, uint8_t *out)
 	 * driver is asked even for 0 bytes: it says whether it is saving.
 	 */
 	do {
-		n = s->ops->migration_read_data(s->mdev,
-						out + sizeof(reply) + done,
-						req.size - done);
+		n = s->ops->migration_read_data(
+			s->mdev, out + sizeof(reply) + done, req.size - done);
 		if (n < 0) {
 			vu_why(s, "driver: not in a saving state");
 			return (int)n;

@@ -216,8 +216,9 @@ int vu_version_format(uint16_t major, uint16_t minor,
 		if (mig)
 			json_object_object_add(
 				mig, "pgsize",
-				json_object_new_int64((int64_t)(
-					caps->pgsizes & -caps->pgsizes)));
+				json_object_new_int64(
+					(int64_t)(caps->pgsizes &
+						  -caps->pgsizes)));
 		json_object_object_add(c, "migration", mig);
 	}
 	json_object_object_add(root, "capabilities", c);

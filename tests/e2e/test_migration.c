@@ -192,13 +192,20 @@ static void test_features(void **state)
 
 /* The single arcs of <linux/vfio.h>, all features. */
 static const uint32_t arcs[][2] = {
-	{ S_RUNNING, S_RUNNING_P2P },	   { S_RUNNING_P2P, S_RUNNING },
-	{ S_RUNNING_P2P, S_STOP },	   { S_STOP, S_RUNNING_P2P },
-	{ S_STOP, S_STOP_COPY },	   { S_STOP_COPY, S_STOP },
-	{ S_STOP, S_RESUMING },		   { S_RESUMING, S_STOP },
-	{ S_RUNNING, S_PRE_COPY },	   { S_PRE_COPY, S_RUNNING },
-	{ S_RUNNING_P2P, S_PRE_COPY_P2P }, { S_PRE_COPY_P2P, S_RUNNING_P2P },
-	{ S_PRE_COPY, S_PRE_COPY_P2P },	   { S_PRE_COPY_P2P, S_PRE_COPY },
+	{ S_RUNNING, S_RUNNING_P2P },
+	{ S_RUNNING_P2P, S_RUNNING },
+	{ S_RUNNING_P2P, S_STOP },
+	{ S_STOP, S_RUNNING_P2P },
+	{ S_STOP, S_STOP_COPY },
+	{ S_STOP_COPY, S_STOP },
+	{ S_STOP, S_RESUMING },
+	{ S_RESUMING, S_STOP },
+	{ S_RUNNING, S_PRE_COPY },
+	{ S_PRE_COPY, S_RUNNING },
+	{ S_RUNNING_P2P, S_PRE_COPY_P2P },
+	{ S_PRE_COPY_P2P, S_RUNNING_P2P },
+	{ S_PRE_COPY, S_PRE_COPY_P2P },
+	{ S_PRE_COPY_P2P, S_PRE_COPY },
 	{ S_PRE_COPY_P2P, S_STOP_COPY },
 };
 
@@ -214,9 +221,8 @@ static void reach(struct umdev_client *c, uint32_t s, const uint8_t *stream,
 	assert_int_equal(umdev_client_mig_set_state(c, s), 0);
 	assert_int_equal(mig_state(c), s);
 	if (s == S_RESUMING)
-		assert_int_equal(umdev_client_mig_write(c, stream,
-							(uint32_t)len),
-				 0);
+		assert_int_equal(
+			umdev_client_mig_write(c, stream, (uint32_t)len), 0);
 }
 
 static void test_every_arc(void **state)
@@ -252,9 +258,9 @@ static void test_every_combination(void **state)
 	len = save(c, stream, sizeof(stream));
 	for (from = S_STOP; from <= S_PRE_COPY_P2P; from++) {
 		for (to = S_STOP; to <= S_PRE_COPY_P2P; to++) {
-			bool forbidden = from == S_STOP_COPY &&
-					 (to == S_PRE_COPY ||
-					  to == S_PRE_COPY_P2P);
+			bool forbidden =
+				from == S_STOP_COPY &&
+				(to == S_PRE_COPY || to == S_PRE_COPY_P2P);
 
 			reach(c, from, stream, len);
 			ret = umdev_client_mig_set_state(c, to);
@@ -315,9 +321,8 @@ static void test_stopped_access(void **state)
 	assert_int_equal(umdev_client_write8(c, VFIO_PCI_CONFIG_REGION_INDEX,
 					     0x3c, 1),
 			 -EBUSY);
-	assert_int_equal(umdev_client_read8(c, VFIO_PCI_CONFIG_REGION_INDEX,
-					    0, &v),
-			 0);
+	assert_int_equal(
+		umdev_client_read8(c, VFIO_PCI_CONFIG_REGION_INDEX, 0, &v), 0);
 	assert_int_equal(umdev_client_mig_set_state(c, S_RUNNING), 0);
 	assert_int_equal(rd(c, 0, UART_SCR), 0x5a);
 	umdev_client_close(c);
@@ -334,24 +339,20 @@ static void test_precopy_info(void **state)
 	c = conn(&src_d, E2E_UUID_A);
 	len = save(c, stream, sizeof(stream));
 	assert_int_equal(umdev_client_mig_set_state(c, S_PRE_COPY), 0);
-	assert_int_equal(umdev_client_mig_precopy_info(c, &initial, &dirty),
-			 0);
+	assert_int_equal(umdev_client_mig_precopy_info(c, &initial, &dirty), 0);
 	assert_int_equal(initial, len);
 	assert_int_equal(dirty, 0);
 	/* Part read: initial counts down. */
 	assert_int_equal(umdev_client_mig_read(c, buf, 100), 100);
-	assert_int_equal(umdev_client_mig_precopy_info(c, &initial, &dirty),
-			 0);
+	assert_int_equal(umdev_client_mig_precopy_info(c, &initial, &dirty), 0);
 	assert_int_equal(initial, len - 100);
 	/* The device runs in PRE_COPY; a change makes a stream dirty. */
 	wr(c, 1, UART_SCR, 0x77);
-	assert_int_equal(umdev_client_mig_precopy_info(c, &initial, &dirty),
-			 0);
+	assert_int_equal(umdev_client_mig_precopy_info(c, &initial, &dirty), 0);
 	assert_int_equal(dirty, len);
 	n = read_all(c, buf + 100, sizeof(buf) - 100);
 	assert_int_equal(n, len - 100);
-	assert_int_equal(umdev_client_mig_precopy_info(c, &initial, &dirty),
-			 0);
+	assert_int_equal(umdev_client_mig_precopy_info(c, &initial, &dirty), 0);
 	assert_int_equal(initial, 0);
 	/* STOP_COPY then sends the new state after the snapshot. */
 	assert_int_equal(umdev_client_mig_set_state(c, S_STOP_COPY), 0);
@@ -413,8 +414,7 @@ static void test_bad_streams(void **state)
 			 -EINVAL);
 	assert_int_equal(try_load(c, stream, 24, "truncated stream"), -EINVAL);
 	/* Nothing written at all. */
-	assert_int_equal(try_load(c, stream, 0, "no stream received"),
-			 -EINVAL);
+	assert_int_equal(try_load(c, stream, 0, "no stream received"), -EINVAL);
 	/* Oversized: a stray byte after the stream. */
 	memcpy(bad, stream, len);
 	bad[len] = 0;
@@ -446,8 +446,7 @@ static void test_bad_streams(void **state)
 	memcpy(bad, stream, len);
 	bad[23] ^= 0x10;
 	assert_int_equal(umdev_client_mig_set_state(c, S_RESUMING), 0);
-	assert_int_equal(umdev_client_mig_write(c, bad, (uint32_t)len),
-			 -EFBIG);
+	assert_int_equal(umdev_client_mig_write(c, bad, (uint32_t)len), -EFBIG);
 	assert_int_equal(umdev_client_mig_set_state(c, S_STOP), -EINVAL);
 	assert_int_equal(mig_state(c), S_ERROR);
 	assert_int_equal(umdev_client_reset(c), 0);
@@ -505,9 +504,8 @@ static void test_disconnect_mid_stop_copy(void **state)
 			 1); /* busy: we hold it */
 	assert_non_null(strstr(err, "busy"));
 	umdev_client_close(c);
-	assert_int_equal(ctl(&src_d, "migrate", "-u", E2E_UUID_A, "--abort",
-			     NULL),
-			 0);
+	assert_int_equal(
+		ctl(&src_d, "migrate", "-u", E2E_UUID_A, "--abort", NULL), 0);
 	assert_non_null(strstr(out, "STOP_COPY -> RUNNING"));
 	c = conn(&src_d, E2E_UUID_A);
 	assert_int_equal(mig_state(c), S_RUNNING);
@@ -546,12 +544,12 @@ static void port_program(struct umdev_client *c, unsigned int p)
 
 static void set_intx(struct umdev_client *c, int efd)
 {
-	assert_int_equal(umdev_client_set_irqs(c,
-					       VFIO_IRQ_SET_DATA_EVENTFD |
-						       VFIO_IRQ_SET_ACTION_TRIGGER,
-					       VFIO_PCI_INTX_IRQ_INDEX, 0, 1,
-					       &efd, 1, NULL, 0),
-			 0);
+	assert_int_equal(
+		umdev_client_set_irqs(
+			c,
+			VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+			VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &efd, 1, NULL, 0),
+		0);
 }
 
 static void test_migrate_two_daemons(void **state)
@@ -613,12 +611,11 @@ static void test_migrate_two_daemons(void **state)
 	assert_int_equal(e2e_eventfd_count(efd), 0);
 	set_intx(c, efd);
 	/* Level-triggered INTx: the pending cause fires on unmask. */
-	assert_int_equal(umdev_client_set_irqs(c,
-					       VFIO_IRQ_SET_DATA_NONE |
-						       VFIO_IRQ_SET_ACTION_UNMASK,
-					       VFIO_PCI_INTX_IRQ_INDEX, 0, 1,
-					       NULL, 0, NULL, 0),
-			 0);
+	assert_int_equal(
+		umdev_client_set_irqs(
+			c, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
+			VFIO_PCI_INTX_IRQ_INDEX, 0, 1, NULL, 0, NULL, 0),
+		0);
 	assert_true(e2e_eventfd_wait(efd) >= 1);
 	assert_int_equal(rd(c, 0, UART_IIR) & UART_IIR_ID_MASK, UART_IIR_RDI);
 	for (p = 0; p < 2; p++) {
@@ -676,8 +673,7 @@ int main(void)
 					  remove_devices),
 		cmocka_unit_test_teardown(test_migrate_two_daemons,
 					  remove_devices),
-		cmocka_unit_test_teardown(test_migrate_by_uuid,
-					  remove_devices),
+		cmocka_unit_test_teardown(test_migrate_by_uuid, remove_devices),
 	};
 
 	return cmocka_run_group_tests_name("e2e_migration", tests, setup,

@@ -296,8 +296,7 @@ long mtty_mig_read_data(struct mdev_device *mdev, void *buf, size_t len)
 	return (long)n;
 }
 
-long mtty_mig_write_data(struct mdev_device *mdev, const void *buf,
-			 size_t len)
+long mtty_mig_write_data(struct mdev_device *mdev, const void *buf, size_t len)
 {
 	struct mtty_mig *mig = &mtty_mig_state(mdev)->mig;
 	const uint8_t *in = buf;

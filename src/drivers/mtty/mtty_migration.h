@@ -40,8 +40,7 @@ int mtty_mig_get_flags(struct mdev_device *mdev, uint64_t *flags);
 int mtty_mig_get_state(struct mdev_device *mdev, uint32_t *state);
 int mtty_mig_set_state(struct mdev_device *mdev, uint32_t new_state);
 long mtty_mig_read_data(struct mdev_device *mdev, void *buf, size_t len);
-long mtty_mig_write_data(struct mdev_device *mdev, const void *buf,
-			 size_t len);
+long mtty_mig_write_data(struct mdev_device *mdev, const void *buf, size_t len);
 int mtty_mig_precopy_info(struct mdev_device *mdev, uint64_t *initial_bytes,
 			  uint64_t *dirty_bytes);
 

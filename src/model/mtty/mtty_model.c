@@ -350,7 +350,8 @@ size_t mtty_model_migration_size(const struct mtty_model *m)
 
 uint64_t mtty_model_stream_length(const void *hdr)
 {
-	struct mtty_mig_cursor c = { .r = hdr, .pos = MTTY_MIG_HEADER_SIZE - 4 };
+	struct mtty_mig_cursor c = { .r = hdr,
+				     .pos = MTTY_MIG_HEADER_SIZE - 4 };
 
 	return MTTY_MIG_HEADER_SIZE + (uint64_t)get_le32(&c);
 }

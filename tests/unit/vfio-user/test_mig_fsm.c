@@ -25,25 +25,61 @@
 #define PREP VFIO_DEVICE_STATE_PRE_COPY_P2P
 #define NONE 0xff /* no path: -EINVAL */
 
-#define ALL                                                                    \
-	(VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P | VFIO_MIGRATION_PRE_COPY)
+#define ALL                                              \
+	(VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P | \
+	 VFIO_MIGRATION_PRE_COPY)
 
 /* next[cur][target] for a device with every feature. */
 static const uint8_t full[8][8] = {
-	[STOP] = { [STOP] = STOP, [RUN] = P2P, [SCOPY] = SCOPY, [RES] = RES,
-		   [P2P] = P2P, [PRE] = P2P, [PREP] = P2P },
-	[RUN] = { [STOP] = P2P, [RUN] = RUN, [SCOPY] = P2P, [RES] = P2P,
-		  [P2P] = P2P, [PRE] = PRE, [PREP] = P2P },
-	[SCOPY] = { [STOP] = STOP, [RUN] = STOP, [SCOPY] = SCOPY, [RES] = STOP,
-		    [P2P] = STOP, [PRE] = NONE, [PREP] = NONE },
-	[RES] = { [STOP] = STOP, [RUN] = STOP, [SCOPY] = STOP, [RES] = RES,
-		  [P2P] = STOP, [PRE] = STOP, [PREP] = STOP },
-	[P2P] = { [STOP] = STOP, [RUN] = RUN, [SCOPY] = STOP, [RES] = STOP,
-		  [P2P] = P2P, [PRE] = RUN, [PREP] = PREP },
-	[PRE] = { [STOP] = RUN, [RUN] = RUN, [SCOPY] = PREP, [RES] = RUN,
-		  [P2P] = RUN, [PRE] = PRE, [PREP] = PREP },
-	[PREP] = { [STOP] = P2P, [RUN] = P2P, [SCOPY] = SCOPY, [RES] = P2P,
-		   [P2P] = P2P, [PRE] = PRE, [PREP] = PREP },
+	[STOP] = { [STOP] = STOP,
+		   [RUN] = P2P,
+		   [SCOPY] = SCOPY,
+		   [RES] = RES,
+		   [P2P] = P2P,
+		   [PRE] = P2P,
+		   [PREP] = P2P },
+	[RUN] = { [STOP] = P2P,
+		  [RUN] = RUN,
+		  [SCOPY] = P2P,
+		  [RES] = P2P,
+		  [P2P] = P2P,
+		  [PRE] = PRE,
+		  [PREP] = P2P },
+	[SCOPY] = { [STOP] = STOP,
+		    [RUN] = STOP,
+		    [SCOPY] = SCOPY,
+		    [RES] = STOP,
+		    [P2P] = STOP,
+		    [PRE] = NONE,
+		    [PREP] = NONE },
+	[RES] = { [STOP] = STOP,
+		  [RUN] = STOP,
+		  [SCOPY] = STOP,
+		  [RES] = RES,
+		  [P2P] = STOP,
+		  [PRE] = STOP,
+		  [PREP] = STOP },
+	[P2P] = { [STOP] = STOP,
+		  [RUN] = RUN,
+		  [SCOPY] = STOP,
+		  [RES] = STOP,
+		  [P2P] = P2P,
+		  [PRE] = RUN,
+		  [PREP] = PREP },
+	[PRE] = { [STOP] = RUN,
+		  [RUN] = RUN,
+		  [SCOPY] = PREP,
+		  [RES] = RUN,
+		  [P2P] = RUN,
+		  [PRE] = PRE,
+		  [PREP] = PREP },
+	[PREP] = { [STOP] = P2P,
+		   [RUN] = P2P,
+		   [SCOPY] = SCOPY,
+		   [RES] = P2P,
+		   [P2P] = P2P,
+		   [PRE] = PRE,
+		   [PREP] = PREP },
 };
 
 static void expect_next(uint64_t flags, uint32_t cur, uint32_t target,
@@ -110,8 +146,8 @@ static void test_walks_arrive(void **state)
 /* Missing features: their states are passed over, or not reachable. */
 static void test_fewer_features(void **state)
 {
-	const uint64_t no_p2p =
-		VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_PRE_COPY;
+	const uint64_t no_p2p = VFIO_MIGRATION_STOP_COPY |
+				VFIO_MIGRATION_PRE_COPY;
 	const uint64_t no_pre = VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P;
 	const uint64_t base = VFIO_MIGRATION_STOP_COPY;
 

@@ -211,21 +211,20 @@ static void test_migration_capability(void **state)
 	(void)state;
 	mig.migration = true;
 	len = mks(buf, qemu_json);
-	assert_int_equal(vu_version_negotiate(buf, len, &mig, &agreed, &minor,
-					      &why),
-			 0);
+	assert_int_equal(
+		vu_version_negotiate(buf, len, &mig, &agreed, &minor, &why), 0);
 	assert_true(agreed.migration);
 	n = vu_version_format(0, minor, &agreed, out, sizeof(out));
 	assert_true(n > 4);
-	assert_non_null(strstr((char *)out + 4, "\"migration\":{\"pgsize\":4096}"));
+	assert_non_null(
+		strstr((char *)out + 4, "\"migration\":{\"pgsize\":4096}"));
 	assert_int_equal(vu_version_parse(out, n, &major, &minor, &back, &why),
 			 0);
 	assert_true(back.migration);
 	/* Not proposed: not offered. */
 	len = mks(buf, "{\"capabilities\":{\"max_msg_fds\":4}}");
-	assert_int_equal(vu_version_negotiate(buf, len, &mig, &agreed, &minor,
-					      &why),
-			 0);
+	assert_int_equal(
+		vu_version_negotiate(buf, len, &mig, &agreed, &minor, &why), 0);
 	assert_false(agreed.migration);
 	n = vu_version_format(0, minor, &agreed, out, sizeof(out));
 	assert_null(strstr((char *)out + 4, "migration"));
