@@ -272,7 +272,11 @@ static int cli_migrate_run(struct cli_mig_end *src, struct cli_mig_end *dst)
 	return CLI_EXIT_OK;
 
 dst_failed:
-	/* A destination that saw no load stays where the failure left it. */
+	/*
+	 * End the destination's loading: with a partial or refused stream
+	 * RESUMING -> STOP fails and leaves it in ERROR (until reset), so it
+	 * is never taken for a migrated device; in ERROR already, refused.
+	 */
 	umdev_client_mig_set_state(dst->c, VFIO_DEVICE_STATE_STOP);
 roll_back:
 	free(buf);

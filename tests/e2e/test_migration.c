@@ -176,6 +176,29 @@ static int ctl(struct e2e_daemon *d, const char *first, ...)
 
 /* ---- the state machine ---- */
 
+/* QEMU's VERSION to device A: is "migration" in the reply (@want)? */
+static void version_offers_migration(bool want)
+{
+	static const char caps[] = E2E_QEMU_CAPS;
+	uint8_t payload[4 + sizeof(caps)] = { 0 }, reply[1024] = { 0 };
+	struct e2e_vu_hdr hdr;
+	int fd, n;
+
+	memcpy(payload + 4, caps, sizeof(caps));
+	fd = e2e_raw_connect(e2e_device_socket(&src_d, E2E_UUID_A));
+	assert_true(fd >= 0);
+	assert_int_equal(e2e_raw_send(fd, 1, UMDEV_VU_CMD_VERSION, 0, payload,
+				      sizeof(payload), NULL, 0),
+			 0);
+	n = e2e_raw_recv(fd, &hdr, reply, sizeof(reply) - 1);
+	assert_true(n > 4);
+	assert_int_equal(hdr.error, 0);
+	assert_int_equal(strstr((char *)reply + 4,
+				"\"migration\":{\"pgsize\":4096}") != NULL,
+			 want);
+	close(fd);
+}
+
 static void test_features(void **state)
 {
 	struct umdev_client *c;
@@ -188,6 +211,7 @@ static void test_features(void **state)
 					VFIO_MIGRATION_PRE_COPY);
 	assert_int_equal(mig_state(c), S_RUNNING);
 	umdev_client_close(c);
+	version_offers_migration(true);
 }
 
 /* The single arcs of <linux/vfio.h>, all features. */
