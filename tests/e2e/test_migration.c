@@ -352,6 +352,34 @@ static void test_stopped_access(void **state)
 	umdev_client_close(c);
 }
 
+static void set_intx(struct umdev_client *c, int efd);
+static void unmask_intx(struct umdev_client *c);
+
+/* An interrupt due while stopped is held back, then delivered. */
+static void test_stopped_interrupt_held(void **state)
+{
+	struct umdev_client *c;
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+	assert_true(efd >= 0);
+	assert_int_equal(e2e_start(&src_d, E2E_UUID_A, "mtty-1"), 0);
+	c = conn(&src_d, E2E_UUID_A);
+	set_intx(c, efd);
+	wr(c, 0, UART_IER, UART_IER_RDI);
+	wr(c, 0, UART_TX, 'i'); /* RDI: fires, then automasked */
+	assert_true(e2e_eventfd_wait(efd) >= 1);
+	assert_int_equal(umdev_client_mig_set_state(c, S_STOP), 0);
+	/* UNMASK with the cause pending would fire at once: held back. */
+	unmask_intx(c);
+	assert_int_equal(e2e_eventfd_count(efd), 0);
+	/* Running again, the held interrupt is delivered (before the reply). */
+	assert_int_equal(umdev_client_mig_set_state(c, S_RUNNING), 0);
+	assert_int_equal(e2e_eventfd_count(efd), 1);
+	assert_int_equal(rd(c, 0, UART_RX), 'i');
+	umdev_client_close(c);
+	close(efd);
+}
+
 static void test_precopy_info(void **state)
 {
 	struct umdev_client *c;
@@ -576,6 +604,15 @@ static void set_intx(struct umdev_client *c, int efd)
 		0);
 }
 
+static void unmask_intx(struct umdev_client *c)
+{
+	assert_int_equal(
+		umdev_client_set_irqs(
+			c, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
+			VFIO_PCI_INTX_IRQ_INDEX, 0, 1, NULL, 0, NULL, 0),
+		0);
+}
+
 static void test_migrate_two_daemons(void **state)
 {
 	struct umdev_client *c;
@@ -635,11 +672,7 @@ static void test_migrate_two_daemons(void **state)
 	assert_int_equal(e2e_eventfd_count(efd), 0);
 	set_intx(c, efd);
 	/* Level-triggered INTx: the pending cause fires on unmask. */
-	assert_int_equal(
-		umdev_client_set_irqs(
-			c, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
-			VFIO_PCI_INTX_IRQ_INDEX, 0, 1, NULL, 0, NULL, 0),
-		0);
+	unmask_intx(c);
 	assert_true(e2e_eventfd_wait(efd) >= 1);
 	assert_int_equal(rd(c, 0, UART_IIR) & UART_IIR_ID_MASK, UART_IIR_RDI);
 	for (p = 0; p < 2; p++) {
@@ -690,6 +723,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_invalid_requests,
 					  remove_devices),
 		cmocka_unit_test_teardown(test_stopped_access, remove_devices),
+		cmocka_unit_test_teardown(test_stopped_interrupt_held,
+					  remove_devices),
 		cmocka_unit_test_teardown(test_precopy_info, remove_devices),
 		cmocka_unit_test_teardown(test_bad_streams, remove_devices),
 		cmocka_unit_test_teardown(test_type_mismatch, remove_devices),
