@@ -244,7 +244,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!core)
 		fuzz_setup();
-	fuzz_check_fds("setup");
+	fuzz_check_fds("setup", fuzz_device_fds());
 	f.fd = fuzz_connect();
 	f.id = 1;
 	f.kept_len = 0;
@@ -310,6 +310,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	fuzz_end(f.fd);
-	fuzz_check_fds("iteration");
+	fuzz_check_fds("iteration", fuzz_device_fds());
 	return 0;
 }

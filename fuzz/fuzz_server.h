@@ -49,5 +49,10 @@ void fuzz_pump(int fd);
 int fuzz_recv_msg(int fd, uint8_t *buf, size_t cap);
 /* Disconnect, check the device is let go, reset it to power-on. */
 void fuzz_end(int fd);
+/*
+ * Fds the device holds for its life: the port timers (timerfds) mtty has
+ * made so far, the @owned of fuzz_check_fds().
+ */
+int fuzz_device_fds(void);
 
 #endif

@@ -64,6 +64,9 @@ static int cli_mig_connect(struct cli_ctx *ctx, struct cli_mig_end *e)
 		strcpy(e->path, e->name);
 	} else {
 		ret = cli_device_socket(ctx, e->name, e->path, sizeof(e->path));
+		/* umdevd names the holder of a device it serves. */
+		if (!ret)
+			ret = cli_device_available(ctx, "migrate", e->name);
 		if (ret)
 			return ret;
 	}

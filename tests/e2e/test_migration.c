@@ -554,7 +554,7 @@ static void test_disconnect_mid_stop_copy(void **state)
 	assert_int_equal(ctl(&src_d, "migrate", "-u", E2E_UUID_A, "--abort",
 			     NULL),
 			 1); /* busy: we hold it */
-	assert_non_null(strstr(err, "busy"));
+	assert_non_null(strstr(err, "in use by another client (pid"));
 	umdev_client_close(c);
 	assert_int_equal(
 		ctl(&src_d, "migrate", "-u", E2E_UUID_A, "--abort", NULL), 0);
@@ -637,9 +637,17 @@ static void test_migrate_two_daemons(void **state)
 	assert_int_equal(ctl(&src_d, "migrate", "-u", E2E_UUID_A, "--to",
 			     e2e_device_socket(&dst_d, E2E_UUID_B), NULL),
 			 1);
-	assert_non_null(strstr(err, "is busy"));
+	assert_non_null(strstr(err, "in use by another client (pid"));
 	umdev_client_close(c);
 	close(efd);
+	/* A destination given by its path, held by a client: busy too. */
+	c = conn(&dst_d, E2E_UUID_B);
+	assert_int_equal(ctl(&src_d, "migrate", "-u", E2E_UUID_A, "--to",
+			     e2e_device_socket(&dst_d, E2E_UUID_B), NULL),
+			 1);
+	assert_non_null(strstr(err, "destination"));
+	assert_non_null(strstr(err, "is busy"));
+	umdev_client_close(c);
 
 	assert_int_equal(ctl(&src_d, "migrate", "-u", E2E_UUID_A, "--to",
 			     e2e_device_socket(&dst_d, E2E_UUID_B), NULL),
