@@ -56,6 +56,9 @@ struct mtty_model {
 	enum mtty_irq_mode irq_mode;
 	bool intx_masked;
 	uint8_t last_iir[MTTY_MAX_PORTS]; /* cause seen at the last update */
+	/* No UART state changed since the last update (which set last_iir and
+	 * the timers from it): a read without side effects needs none. */
+	bool up_to_date;
 	const struct mtty_model_host_ops *ops;
 	void *opaque;
 };
