@@ -56,52 +56,93 @@ static int umdev_mtty_decode_pos(struct umdev_mtty_state *state, loff_t pos,
 	return 0;
 }
 
-static ssize_t umdev_mtty_read(struct vfio_device *vdev, char __user *ubuf,
-			       size_t count, loff_t *ppos)
+/*
+ * A region access's bytes on their way to or from the user.  The 1, 2 and
+ * 4 byte accesses a driver makes move as one get_user/put_user; only other
+ * sizes (up to a whole config space) take a variable-length copy.
+ */
+union umdev_mtty_access_buf {
+	u8 bytes[PCI_CONFIG_SIZE];
+	u16 w;
+	u32 l;
+};
+
+static int umdev_mtty_from_user(union umdev_mtty_access_buf *buf,
+				const char __user *ubuf, size_t count)
+{
+	switch (count) {
+	case 1:
+		return get_user(buf->bytes[0], (const u8 __user *)ubuf);
+	case 2:
+		return get_user(buf->w, (const u16 __user *)ubuf);
+	case 4:
+		return get_user(buf->l, (const u32 __user *)ubuf);
+	}
+	return copy_from_user(buf->bytes, ubuf, count) ? -EFAULT : 0;
+}
+
+static int umdev_mtty_to_user(char __user *ubuf,
+			      const union umdev_mtty_access_buf *buf,
+			      size_t count)
+{
+	switch (count) {
+	case 1:
+		return put_user(buf->bytes[0], (u8 __user *)ubuf);
+	case 2:
+		return put_user(buf->w, (u16 __user *)ubuf);
+	case 4:
+		return put_user(buf->l, (u32 __user *)ubuf);
+	}
+	return copy_to_user(ubuf, buf->bytes, count) ? -EFAULT : 0;
+}
+
+/*
+ * read() and write() on the device fd: the model access under state->lock,
+ * the user's memory touched only outside it (before a write, after a read).
+ */
+static ssize_t umdev_mtty_rw(struct vfio_device *vdev, char __user *ubuf,
+			     size_t count, loff_t *ppos, bool write)
 {
 	struct umdev_mtty_state *state = umdev_mtty_vdev_to_state(vdev);
-	u8 buf[PCI_CONFIG_SIZE];
+	union umdev_mtty_access_buf buf;
 	unsigned int index;
 	u64 offset;
 	int ret;
 
+	/* decode_pos bounds count by the region size (<= sizeof(buf)). */
 	ret = umdev_mtty_decode_pos(state, *ppos, count, &index, &offset);
 	if (ret)
 		return ret;
-	/* decode_pos bounded count by the region size (<= 256). */
+	if (write && umdev_mtty_from_user(&buf, ubuf, count))
+		return -EFAULT;
 	mutex_lock(&state->lock);
-	ret = mtty_model_read(&state->model, index, offset, buf, count);
+	if (write)
+		ret = mtty_model_write(&state->model, index, offset, buf.bytes,
+				       count);
+	else
+		ret = mtty_model_read(&state->model, index, offset, buf.bytes,
+				      count);
 	mutex_unlock(&state->lock);
 	if (ret < 0)
 		return ret;
-	if (copy_to_user(ubuf, buf, count))
+	if (!write && umdev_mtty_to_user(ubuf, &buf, count))
 		return -EFAULT;
 	*ppos += count;
 	return count;
+}
+
+static ssize_t umdev_mtty_read(struct vfio_device *vdev, char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	return umdev_mtty_rw(vdev, ubuf, count, ppos, false);
 }
 
 static ssize_t umdev_mtty_write(struct vfio_device *vdev,
 				const char __user *ubuf, size_t count,
 				loff_t *ppos)
 {
-	struct umdev_mtty_state *state = umdev_mtty_vdev_to_state(vdev);
-	u8 buf[PCI_CONFIG_SIZE];
-	unsigned int index;
-	u64 offset;
-	int ret;
-
-	ret = umdev_mtty_decode_pos(state, *ppos, count, &index, &offset);
-	if (ret)
-		return ret;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	mutex_lock(&state->lock);
-	ret = mtty_model_write(&state->model, index, offset, buf, count);
-	mutex_unlock(&state->lock);
-	if (ret < 0)
-		return ret;
-	*ppos += count;
-	return count;
+	/* umdev_mtty_rw() only reads through ubuf when writing. */
+	return umdev_mtty_rw(vdev, (char __user *)ubuf, count, ppos, true);
 }
 
 static int umdev_mtty_region_info(struct umdev_mtty_state *state,

@@ -160,6 +160,7 @@ static void vu_client_start(struct vu_server *s, int fd, pid_t pid)
 	if (ret < 0)
 		goto free_conn;
 	s->fd = fd;
+	s->client_pid = pid;
 	vu_log(s, VU_LOG_INFO, "client", "connected (pid %d)", (int)pid);
 	return;
 
@@ -260,12 +261,20 @@ static int vu_flush(struct vu_server *s)
 }
 
 /*
- * Room the reply to @m may need: a REGION_READ's carries its data; every
- * other reply (VERSION's JSON included) is small.
+ * Room the reply to @m may need: a REGION_READ's or MIG_DATA_READ's
+ * carries its data; every other reply (VERSION's JSON included) is small.
  */
 static size_t vu_reply_bound(const struct vu_server *s, const struct vu_msg *m)
 {
 	struct vu_region_rw rw;
+	struct vu_mig_data mig;
+
+	if (m->hdr.command == VU_CMD_MIG_DATA_READ &&
+	    m->payload_len == sizeof(mig)) {
+		memcpy(&mig, m->payload, sizeof(mig));
+		if (mig.size <= s->agreed.max_data_xfer_size)
+			return VU_HDR_SIZE + sizeof(mig) + mig.size;
+	}
 
 	if (m->hdr.command == VU_CMD_REGION_READ &&
 	    m->payload_len == sizeof(rw)) {
@@ -433,6 +442,7 @@ struct vu_server *vu_server_new(const struct vu_server_config *cfg)
 				       cfg->max_dma_maps :
 				       VU_MAX_DMA_MAPS;
 	s->ours.write_multiple = true;
+	s->ours.migration = vu_migration_offered(s);
 	s->ours.present = VU_CAP_ALL;
 	ret = accept_guard_init();
 	if (ret < 0)
@@ -465,6 +475,11 @@ fail:
 int vu_server_has_client(const struct vu_server *server)
 {
 	return server->fd >= 0;
+}
+
+pid_t vu_server_client_pid(const struct vu_server *server)
+{
+	return server->fd >= 0 ? server->client_pid : 0;
 }
 
 void vu_server_disconnect(struct vu_server *server)

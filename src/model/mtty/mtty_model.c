@@ -2,8 +2,9 @@
 /*
  * mtty_model - the mtty device: region access, reset and interrupt delivery.
  *
- * After every UART register access the model recomputes each port's IIR
- * (uart16550_iir(), the single place that decides the cause).  A port whose
+ * After every UART register access that can change state the model
+ * recomputes each port's IIR (uart16550_iir(), the single place that
+ * decides the cause); a read without side effects cannot.  A port whose
  * pending cause differs from the one seen at the previous update, and is
  * not "none", is an interrupt event: MSI delivers one message per event;
  * INTx fires once and masks itself (VFIO automask) until the VMM unmasks,
@@ -111,6 +112,7 @@ static void mtty_update(struct mtty_model *m)
 		m->last_iir[port] = id;
 		mtty_update_timer(m, port);
 	}
+	m->up_to_date = true;
 	if (!events)
 		return;
 	switch (m->irq_mode) {
@@ -140,7 +142,9 @@ static int mtty_check_access(const struct mtty_model *m, unsigned int index,
 /*
  * One region access: read into @dst, or write from @src (@dst NULL).  On a
  * BAR each byte is a separate register access, followed by an interrupt
- * update, as a guest's byte-wide accesses would be.
+ * update, as a guest's byte-wide accesses would be.  A read that changes
+ * no state while the last update is current (up_to_date) would find every
+ * cause and timer as that update left them, so the update is skipped.
  */
 static int mtty_access(struct mtty_model *m, unsigned int index,
 		       uint64_t offset, uint8_t *dst, const uint8_t *src,
@@ -156,10 +160,19 @@ static int mtty_access(struct mtty_model *m, unsigned int index,
 		return dst ? pci_config_read(&m->config, offset, dst, count) :
 			     pci_config_write(&m->config, offset, src, count);
 	for (i = 0; i < count; i++) {
-		if (dst)
-			dst[i] = uart16550_read(&m->uart[index], offset + i);
-		else
-			uart16550_write(&m->uart[index], offset + i, src[i]);
+		struct uart16550 *uart = &m->uart[index];
+		unsigned int reg = offset + i;
+
+		if (src) {
+			uart16550_write(uart, reg, src[i]);
+		} else {
+			bool changes = !m->up_to_date ||
+				       uart16550_read_changes_state(uart, reg);
+
+			dst[i] = uart16550_read(uart, reg);
+			if (!changes)
+				continue;
+		}
 		mtty_update(m);
 	}
 	return count;
@@ -188,6 +201,7 @@ void mtty_model_reset(struct mtty_model *m)
 		m->last_iir[port] = UART_IIR_NO_INT;
 	}
 	m->intx_masked = false;
+	m->up_to_date = false;
 }
 
 int mtty_model_set_irq_mode(struct mtty_model *m, enum mtty_irq_mode mode)
@@ -310,7 +324,7 @@ void mtty_model_set_carrier(struct mtty_model *m, unsigned int port, bool up)
  * a refused stream leaves the device exactly as it was.
  */
 
-#define MTTY_MIG_HEADER_SIZE 24
+#define MTTY_MIG_HEADER_SIZE MTTY_MIGRATION_HEADER_SIZE
 #define MTTY_MIG_DEVICE_SIZE (PCI_CONFIG_SIZE + 1)
 #define MTTY_MIG_PORT_SIZE (7 + 2 + 1 + UART16550_FIFO_SIZE + 1 + 1)
 
@@ -390,6 +404,14 @@ static size_t mtty_mig_payload_size(unsigned int nr_ports)
 size_t mtty_model_migration_size(const struct mtty_model *m)
 {
 	return MTTY_MIG_HEADER_SIZE + mtty_mig_payload_size(m->nr_ports);
+}
+
+uint64_t mtty_model_stream_length(const void *hdr)
+{
+	struct mtty_mig_cursor c = { .r = hdr,
+				     .pos = MTTY_MIG_HEADER_SIZE - 4 };
+
+	return MTTY_MIG_HEADER_SIZE + (uint64_t)get_le32(&c);
 }
 
 static void mtty_mig_save_port(struct mtty_mig_cursor *c,
@@ -565,8 +587,10 @@ int mtty_model_restore(struct mtty_model *m, const void *buf, size_t len,
 			return mtty_mig_refuse(why, reason, -EINVAL);
 	}
 
-	/* Commit, then give every port the timer its state calls for. */
+	/* Commit, then give every port the timer its state calls for.  The
+	 * stream's last_iir need not match its state: the next access decides. */
 	*m = next;
+	m->up_to_date = false;
 	for (port = 0; port < m->nr_ports; port++) {
 		struct uart16550 *uart = &m->uart[port];
 		uint64_t delay = uart16550_timer_wanted(uart);

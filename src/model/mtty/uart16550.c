@@ -340,6 +340,26 @@ uint8_t uart16550_read(struct uart16550 *uart, unsigned int reg)
 	}
 }
 
+/* The side effects of uart16550_read() above, register by register. */
+bool uart16550_read_changes_state(const struct uart16550 *uart,
+				  unsigned int reg)
+{
+	switch (reg) {
+	case UART_RX:
+		return !uart_dlab(uart) && uart->fifo_count;
+	case UART_IIR:
+		/* Clears thre_pending if it reports it: never when unarmed. */
+		return uart->thre_pending;
+	case UART_LSR:
+		return uart->lsr & UART_LSR_ERRORS;
+	case UART_MSR:
+		return uart->msr & UART_MSR_DELTAS;
+	default:
+		/* IER/DLM, LCR, MCR and SCR read plain storage. */
+		return false;
+	}
+}
+
 void uart16550_write(struct uart16550 *uart, unsigned int reg, uint8_t val)
 {
 	switch (reg) {

@@ -173,6 +173,16 @@ void uart16550_reset_keep_line(struct uart16550 *uart);
  */
 uint8_t uart16550_read(struct uart16550 *uart, unsigned int reg);
 
+/**
+ * uart16550_read_changes_state() - whether uart16550_read() of @reg would
+ * now change the UART's state (pop a byte, clear error, delta or THR-empty
+ * bits).  When it would not, the read cannot change any interrupt cause or
+ * timer, so the owner may skip re-evaluating them.  May answer true for a
+ * read that turns out not to change anything, never false for one that does.
+ */
+bool uart16550_read_changes_state(const struct uart16550 *uart,
+				  unsigned int reg);
+
 /** uart16550_write() - a guest write of @val to register @reg (0..7). */
 void uart16550_write(struct uart16550 *uart, unsigned int reg, uint8_t val);
 

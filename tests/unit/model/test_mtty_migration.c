@@ -247,6 +247,33 @@ static void test_round_trip_fresh_1port(void **state)
 	assert_same_behaviour(&src, &dst);
 }
 
+/*
+ * A stream whose last_iir lags its state (THR-empty armed and enabled, but
+ * "no cause" seen): the first access after the load, even a read without
+ * side effects, evaluates the line and delivers that cause, once.
+ */
+static void test_restore_stale_cause_delivered_by_next_read(void **state)
+{
+	uint8_t buf[SIZE(1)];
+	uint8_t *port0 = buf + HDR + 257;
+	struct dev d;
+
+	dev_init(&d, 1);
+	bar_rd(&d.m, 0, UART_SCR); /* the device has been evaluated */
+	assert_int_equal(save(&d, buf, sizeof(buf)), SIZE(1));
+	port0[P_IER] = UART_IER_THRI;
+	port0[P_FLAGS] = 0x01; /* THR-empty cause armed */
+	port0[P_LAST_IIR] = UART_IIR_NO_INT;
+	assert_int_equal(mtty_model_restore(&d.m, buf, sizeof(buf), NULL), 0);
+	assert_int_equal(mtty_model_set_irq_mode(&d.m, MTTY_IRQ_MSI), 0);
+	assert_int_equal(fake_irq_total(&d.host), 0);
+	bar_rd(&d.m, 0, UART_SCR);
+	assert_int_equal(d.host.irqs[MTTY_IRQ_MSI], 1);
+	bar_rd(&d.m, 0, UART_SCR);
+	bar_rd(&d.m, 0, UART_LSR);
+	assert_int_equal(d.host.irqs[MTTY_IRQ_MSI], 1);
+}
+
 static void test_restore_rearms_timers(void **state)
 {
 	struct dev src, dst;
@@ -484,6 +511,8 @@ int main(void)
 		cmocka_unit_test(test_refuse_oversized),
 		cmocka_unit_test(test_refuse_header_fields),
 		cmocka_unit_test(test_refuse_wrong_port_count_stream),
+		cmocka_unit_test(
+			test_restore_stale_cause_delivered_by_next_read),
 		cmocka_unit_test(test_accept_newer_minor),
 		cmocka_unit_test(test_refuse_bad_fields),
 		cmocka_unit_test(

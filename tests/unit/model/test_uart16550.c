@@ -588,6 +588,70 @@ static void test_reset_restores_power_on(void **state)
 	assert_int_equal(iir(&u), 0xc1);
 }
 
+/*
+ * For every register, in states reached by a fixed pseudo-random mix of
+ * accesses: whenever uart16550_read_changes_state() says a read changes
+ * nothing, the read leaves the UART byte for byte as it was; and reads
+ * with a side effect are reported.
+ */
+static void check_read_changes_state(const struct uart16550 *u,
+				     unsigned int *pure, unsigned int *effect)
+{
+	unsigned int reg;
+
+	for (reg = 0; reg < 8; reg++) {
+		struct uart16550 copy = *u;
+		bool changes = uart16550_read_changes_state(&copy, reg);
+
+		uart16550_read(&copy, reg);
+		if (!changes) {
+			assert_memory_equal(&copy, u, sizeof(copy));
+			(*pure)++;
+		} else if (memcmp(&copy, u, sizeof(copy))) {
+			(*effect)++;
+		}
+	}
+}
+
+static void test_read_changes_state(void **state)
+{
+	struct uart16550 u = fresh();
+	unsigned int step, pure = 0, effect = 0;
+	uint32_t rnd = 12345;
+
+	for (step = 0; step < 4000; step++) {
+		unsigned int reg, val;
+
+		check_read_changes_state(&u, &pure, &effect);
+		rnd = rnd * 1103515245 + 12345;
+		reg = (rnd >> 16) & 7;
+		val = (rnd >> 8) & 0xff;
+		if (rnd & 0x80000000) {
+			/* Keep DLAB mostly clear, so the FIFO sees traffic. */
+			if (reg == UART_LCR && (val & UART_LCR_DLAB) &&
+			    (rnd & 0x40000000))
+				val &= ~UART_LCR_DLAB;
+			uart16550_write(&u, reg, val);
+		} else if (reg == 7) {
+			uart16550_timer_expired(&u);
+		} else {
+			uart16550_read(&u, reg);
+		}
+	}
+	/* Both kinds occurred: the check above was not vacuous. */
+	assert_true(pure > 1000);
+	assert_true(effect > 100);
+
+	/* The reads a benchmark or a polling driver makes are pure. */
+	u = fresh();
+	assert_false(uart16550_read_changes_state(&u, UART_SCR));
+	assert_false(uart16550_read_changes_state(&u, UART_LSR));
+	assert_false(uart16550_read_changes_state(&u, UART_MSR));
+	assert_false(uart16550_read_changes_state(&u, UART_RX)); /* empty */
+	put_bytes(&u, 1, 'a');
+	assert_true(uart16550_read_changes_state(&u, UART_RX));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -616,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_msr_deltas_from_mcr),
 		cmocka_unit_test(test_msr_cts_auto_flow),
 		cmocka_unit_test(test_reset_restores_power_on),
+		cmocka_unit_test(test_read_changes_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
