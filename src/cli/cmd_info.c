@@ -186,6 +186,33 @@ int cli_device_available(struct cli_ctx *ctx, const char *verb,
 	return ret;
 }
 
+static bool cli_plain_text(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* What the driver reports of its attributes (a port's pty), if anything. */
+static void cli_print_attr_status(json_object *reply)
+{
+	json_object *status;
+
+	if (!json_object_object_get_ex(reply, "attr_status", &status) ||
+	    !json_object_is_type(status, json_type_object))
+		return;
+	printf("Attributes:\n");
+	json_object_object_foreach(status, name, val)
+	{
+		const char *text = json_object_get_string(val);
+
+		if (json_object_is_type(val, json_type_string) &&
+		    cli_plain_text(name) && cli_plain_text(text))
+			printf("  %s: %s\n", name, text);
+	}
+}
+
 /*
  * umdevd answers from its own view of the device, so info works while a
  * VM holds the device's one client slot.
@@ -267,6 +294,8 @@ int cli_cmd_info(struct cli_ctx *ctx, int argc, char **argv)
 		printf("IRQs:\n");
 		ret = cli_print_indices(reply, "irqs", cli_print_irq);
 	}
+	if (!ret)
+		cli_print_attr_status(reply);
 	if (!ret && json_object_object_get_ex(reply, "config_errno", &v)) {
 		cli_error("info: reading config space: %s",
 			  strerror(json_object_get_int(v)));

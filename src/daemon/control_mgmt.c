@@ -353,7 +353,8 @@ static json_object *cm_start_parent(struct mgmt_service *svc, json_object *req)
 	return reply;
 }
 
-static json_object *cm_info(struct mgmt_service *svc, const char *uuid)
+static json_object *cm_info(struct mgmt_service *svc, struct mdev_core *core,
+			    const char *uuid)
 {
 	json_object *reply, *regions, *irqs;
 	struct mgmt_device_info *info;
@@ -442,6 +443,7 @@ static json_object *cm_info(struct mgmt_service *svc, const char *uuid)
 				       json_object_new_string(hex));
 	}
 	free(info);
+	control_ops_attr_status(reply, mdev_core_find_str(core, uuid));
 	return reply;
 }
 
@@ -463,4 +465,4 @@ CONTROL_MGMT_DEFINE(undefine, cm_undefine(svc, req))
 CONTROL_MGMT_DEFINE(modify, cm_modify(svc, req))
 CONTROL_MGMT_DEFINE(defined, cm_defined(svc))
 CONTROL_MGMT_DEFINE(start_parent, cm_start_parent(svc, req))
-CONTROL_MGMT_DEFINE(info, cm_info(svc, uuid))
+CONTROL_MGMT_DEFINE(info, cm_info(svc, ctx->core, uuid))

@@ -104,8 +104,7 @@ static json_object *control_ops_types(const struct control_ops_ctx *ctx,
 	return reply;
 }
 
-/* "attr_status": what the driver reports of its attributes, if anything. */
-static void control_ops_attr_status(json_object *d, struct mdev_device *mdev)
+void control_ops_attr_status(json_object *d, struct mdev_device *mdev)
 {
 	json_object *status = NULL;
 	char state[256];

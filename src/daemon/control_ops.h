@@ -25,6 +25,13 @@ struct control_ops_ctx {
 };
 
 /**
+ * control_ops_attr_status() - add "attr_status" to device object @d: what
+ * @mdev's driver reports of its attributes ({"port0": "pty /dev/pts/3 ..."}),
+ * nothing if it reports none (or @mdev is NULL).
+ */
+void control_ops_attr_status(json_object *d, struct mdev_device *mdev);
+
+/**
  * control_ops_handle() - run the request in @line (one JSON object).
  * Return: the reply to send now (caller puts it), or NULL when the reply is
  * deferred: a stop is pending and control_conn_complete() will be called

@@ -403,6 +403,16 @@ static void test_pty_reported(void **state)
 				       reply, JSON_C_TO_STRING_NOSLASHESCAPE),
 			       target));
 	json_object_put(reply);
+	/* umdevctl info's request has it too, per port. */
+	reply = e2e_control(&daemon_,
+			    "{\"op\":\"info\",\"uuid\":\"" E2E_UUID_A "\"}");
+	assert_non_null(reply);
+	assert_non_null(strstr(json_object_to_json_string_ext(
+				       reply, JSON_C_TO_STRING_NOSLASHESCAPE),
+			       target));
+	assert_non_null(strstr(json_object_to_json_string(reply),
+			       "\"port1\": \"socket "));
+	json_object_put(reply);
 }
 
 static void test_pty_1mb_each_way(void **state)
