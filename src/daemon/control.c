@@ -291,10 +291,10 @@ static bool control_over_limit(struct control_server *cs, int fd, pid_t pid)
 	text = json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
 	send(fd, text, strlen(text), MSG_DONTWAIT | MSG_NOSIGNAL);
 	send(fd, "\n", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
-	json_object_put(reply);
 	close(fd);
-	log_msg(LOG_LEVEL_WARN, "control: pid %d refused: too many connections",
-		(int)pid);
+	log_msg(LOG_LEVEL_WARN, "control: refused: %s",
+		json_object_get_string(json_object_object_get(reply, "error")));
+	json_object_put(reply);
 	return true;
 }
 
