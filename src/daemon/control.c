@@ -152,7 +152,14 @@ static void control_conn_process(struct control_conn *conn)
 		json_object *reply;
 
 		*nl = '\0';
-		reply = control_ops_handle(&conn->cs->ops, conn, conn->in);
+		/* The ops see a C string: a NUL inside would hide the rest. */
+		if (strlen(conn->in) != line_len - 1)
+			reply = control_ops_error(
+				EINVAL,
+				"request is not valid JSON (a NUL byte)");
+		else
+			reply = control_ops_handle(&conn->cs->ops, conn,
+						   conn->in);
 		memmove(conn->in, conn->in + line_len, conn->in_len - line_len);
 		conn->in_len -= line_len;
 		if (reply)

@@ -6,6 +6,7 @@
  * parse must consume all of it.
  */
 #include "control_request.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -64,6 +65,11 @@ json_object *control_request_parse(const char *line, size_t len,
 
 	if (memchr(line, '\0', len)) {
 		*why = "request is not valid JSON (a NUL byte)";
+		return NULL;
+	}
+	/* json-c's own check lets encoded surrogates through. */
+	if (!utf8_valid(line, len)) {
+		*why = "request is not valid UTF-8";
 		return NULL;
 	}
 	tok = json_tokener_new_ex(CONTROL_REQUEST_MAX_DEPTH);
