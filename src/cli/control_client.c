@@ -18,6 +18,7 @@
 #include <umdev/client.h>
 #include <umdev/mdev_host.h>
 #include "cli.h"
+#include "control_request.h"
 #include "fd_io.h"
 #include "runtime_dir.h"
 #include "utf8.h"
@@ -286,29 +287,6 @@ static char *cli_read_line(int fd, int64_t deadline, int *err)
 	return NULL;
 }
 
-/* The reply as JSON, strictly: one object, nothing after it. */
-static json_object *cli_parse_reply(const char *line)
-{
-	struct json_tokener *tok = json_tokener_new_ex(32);
-	json_object *rep;
-	size_t len = strlen(line), end;
-
-	if (!tok)
-		return NULL;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-					    JSON_TOKENER_VALIDATE_UTF8);
-	rep = json_tokener_parse_ex(tok, line, (int)len);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	while (rep && end < len && (line[end] == ' ' || line[end] == '\r'))
-		end++;
-	if (rep && end != len) {
-		json_object_put(rep);
-		rep = NULL;
-	}
-	return rep;
-}
-
 int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply)
 {
 	static const struct cli_field status[] = {
@@ -319,7 +297,7 @@ int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply)
 		{ "errno", CLI_FIELD_INT, true },
 	};
 	json_object *rep = NULL, *ok, *msg;
-	const char *text;
+	const char *text, *why;
 	char *line = NULL;
 	int fd, ret, err = 0;
 
@@ -355,10 +333,11 @@ int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply)
 		ret = err == -EMSGSIZE ? CLI_EXIT_FAILED : CLI_EXIT_NO_DAEMON;
 		goto out_put;
 	}
-	rep = cli_parse_reply(line);
+	/* The daemon's own rule for a line: one strict JSON object. */
+	rep = control_request_parse(line, strlen(line), &why);
 	free(line);
 	if (!rep) {
-		cli_error("malformed reply from umdevd (not one JSON object)");
+		cli_error("malformed reply from umdevd (%s)", why);
 		ret = CLI_EXIT_FAILED;
 		goto out_put;
 	}
