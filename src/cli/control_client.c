@@ -298,7 +298,8 @@ int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply)
 	};
 	json_object *rep = NULL, *ok, *msg;
 	const char *text, *why;
-	char *line = NULL;
+	char *line = NULL, *out;
+	size_t len;
 	int fd, ret, err = 0;
 
 	ret = cli_resolve_runtime(ctx);
@@ -310,9 +311,16 @@ int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply)
 		goto out_put;
 	}
 	text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
-	ret = fd_io_send_all(fd, text, strlen(text));
-	if (!ret)
-		ret = fd_io_send_all(fd, "\n", 1);
+	/* The line in one write: the request is all there or not at all. */
+	len = strlen(text);
+	out = malloc(len + 1);
+	ret = out ? 0 : -ENOMEM;
+	if (out) {
+		memcpy(out, text, len);
+		out[len] = '\n';
+		ret = fd_io_send_all(fd, out, len + 1);
+		free(out);
+	}
 	if (!ret)
 		line = cli_read_line(
 			fd, cli_now_ms() + (int64_t)cli_timeout_s(ctx) * 1000,
