@@ -111,6 +111,7 @@ struct bench_opts {
 	const char *placement; /* in every name: same_cpu, cross_cpu, ... */
 	/* Targets (value/floor) for this placement; 0: information only. */
 	double region_target, posted_target, irq_target, throughput_target;
+	double poll_target; /* polling on / off */
 	const char *out; /* directory for .dat files */
 	size_t iters;
 	size_t scale_iters;

@@ -230,11 +230,11 @@ int bench_region(const struct bench_opts *o)
 		snprintf(name, sizeof(name), "region_read_%s_poll_vs_nopoll",
 			 o->placement);
 		bench_print_latency(name, "  umdevd --poll-us (us)", &sum[2],
-				    &sum[1], 0.6);
+				    &sum[1], o->poll_target);
 		snprintf(name, sizeof(name),
 			 "region_read_%s_poll_client_vs_nopoll", o->placement);
 		bench_print_latency(name, "  + client polling wait (us)",
-				    &sum[3], &sum[1], 0.6);
+				    &sum[3], &sum[1], o->poll_target);
 	}
 	for (i = 0; i < nr; i++)
 		bench_series_free(&s[i]);

@@ -47,6 +47,8 @@ static void bench_targets(struct bench_opts *o)
 		o->posted_target = 1.05;
 		o->irq_target = 1.1;
 		o->throughput_target = 0.9;
+	} else if (!strcmp(o->placement, "cross_cpu")) {
+		o->poll_target = 0.6;
 	}
 }
 

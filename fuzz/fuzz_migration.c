@@ -31,9 +31,16 @@ static void fuzz_set_timer(void *opaque, unsigned int port, uint64_t delay)
 	FUZZ_ASSERT(port < MTTY_MAX_PORTS);
 }
 
+/* A clock that stands still: runs are reproducible. */
+static uint64_t fuzz_now_ns(void *opaque)
+{
+	return 0;
+}
+
 static const struct mtty_model_host_ops fuzz_host = {
 	.raise_irq = fuzz_raise_irq,
 	.set_timer = fuzz_set_timer,
+	.now_ns = fuzz_now_ns,
 };
 
 static long fuzz_save(const struct mtty_model *m, uint8_t *buf)

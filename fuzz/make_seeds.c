@@ -296,9 +296,15 @@ static void mig_timer(void *opaque, unsigned int port, uint64_t delay)
 {
 }
 
+static uint64_t mig_now_ns(void *opaque)
+{
+	return 0;
+}
+
 static const struct mtty_model_host_ops mig_host = {
 	.raise_irq = mig_raise,
 	.set_timer = mig_timer,
+	.now_ns = mig_now_ns,
 };
 
 static void seed_mig(const char *name, struct mtty_model *m)

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * umdev_mtty interrupts and timers: VFIO_DEVICE_SET_IRQS and GET_IRQ_INFO,
- * the eventfd triggers, and the two callbacks the model calls with
- * state->lock held (raise_irq straight to eventfd_signal, set_timer to a
- * delayed work per port).
+ * the eventfd triggers, and the callbacks the model calls with state->lock
+ * held (raise_irq straight to eventfd_signal, set_timer to a delayed work
+ * per port, now_ns the monotonic clock).
  */
 #include <linux/eventfd.h>
 #include <linux/kernel.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
@@ -90,10 +91,17 @@ static void umdev_mtty_timer_work(struct work_struct *work)
 	mutex_unlock(&state->lock);
 }
 
+/* Model callback: the clock set_timer counts in. */
+static u64 umdev_mtty_now_ns(void *opaque)
+{
+	return ktime_get_ns();
+}
+
 /* What the model calls; its opaque pointer is the umdev_mtty_state. */
 const struct mtty_model_host_ops umdev_mtty_host_ops = {
 	.raise_irq = umdev_mtty_raise_irq,
 	.set_timer = umdev_mtty_set_timer,
+	.now_ns = umdev_mtty_now_ns,
 };
 
 /**

@@ -23,6 +23,40 @@ extern "C" {
 
 UMDEV_ABI_BEGIN
 
+/*
+ * vfio-user commands (the header's "command" field, QEMU's
+ * docs/interop/vfio-user.rst): the @cmd of umdev_client_request() and
+ * umdev_client_send(): those umdev sends or serves (src/vfio-user/wire.h
+ * takes its numbers from here); a command gets its constant with its
+ * implementation.
+ */
+enum umdev_vu_command {
+	UMDEV_VU_CMD_VERSION = 1,
+	UMDEV_VU_CMD_DMA_MAP = 2,
+	UMDEV_VU_CMD_DMA_UNMAP = 3,
+	UMDEV_VU_CMD_DEVICE_GET_INFO = 4,
+	UMDEV_VU_CMD_DEVICE_GET_REGION_INFO = 5,
+	UMDEV_VU_CMD_DEVICE_GET_REGION_IO_FDS = 6,
+	UMDEV_VU_CMD_DEVICE_GET_IRQ_INFO = 7,
+	UMDEV_VU_CMD_DEVICE_SET_IRQS = 8,
+	UMDEV_VU_CMD_REGION_READ = 9,
+	UMDEV_VU_CMD_REGION_WRITE = 10,
+	UMDEV_VU_CMD_DEVICE_RESET = 13,
+	UMDEV_VU_CMD_REGION_WRITE_MULTI = 15,
+	UMDEV_VU_CMD_DEVICE_FEATURE = 16,
+};
+
+/*
+ * vfio-user header flags: the @flags of umdev_client_request() and
+ * umdev_client_send() (a message type, optionally NO_REPLY), and what a
+ * reply's flags carry (REPLY, with ERROR when *@reply_error is set).
+ */
+#define UMDEV_VU_FLAG_TYPE_MASK 0x0fu
+#define UMDEV_VU_TYPE_COMMAND 0x0u
+#define UMDEV_VU_TYPE_REPLY 0x1u
+#define UMDEV_VU_FLAG_NO_REPLY 0x10u
+#define UMDEV_VU_FLAG_ERROR 0x20u
+
 struct umdev_client;
 
 /* The reply timeout a new client starts with (connect and VERSION too). */

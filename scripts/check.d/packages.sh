@@ -2,6 +2,8 @@
 # The Debian packages, as a user gets them (issue 15, docs/packaging.md):
 #   1. copy the tree (tracked and new files, nothing ignored) to /tmp and
 #      build it with dpkg-buildpackage -us -uc -b; lintian reports no error;
+#      in that copy, make install PREFIX=… DESTDIR=… installs everything
+#      and leaves ./build configured as it was;
 #   2. install the four packages with dpkg -i on this machine;
 #   3. start umdevd exactly as the installed unit's ExecStart says, with
 #      what systemd would add (RuntimeDirectory, UMask, NOTIFY_SOCKET), in
@@ -46,6 +48,7 @@ ok() { # ok STATUS NAME [FILE to show on failure]
 	return 0
 }
 finish() {
+	echo "# packages test: ${SECONDS}s"
 	echo "1..$n"
 	[ -n "${UMDEV_TOTALS:-}" ] && echo "$pass $fail" >>"$UMDEV_TOTALS"
 	[ "$fail" -eq 0 ]
@@ -137,6 +140,31 @@ lintian --fail-on error --tag-display-limit 0 "$tmp/src/umdev_${version}_$arch.c
 	>"$tmp/lintian.log" 2>&1
 ok $? "lintian: no error" "$tmp/lintian.log"
 grep -E '^[EW]: ' "$tmp/lintian.log" | sed 's/^/# lintian /'
+
+# ---- make install: into a DESTDIR for another prefix, ./build untouched ----
+(cd "$src" && meson setup build --prefix=/usr/local >"$tmp/setup.log" 2>&1)
+ok $? "meson setup build (the ./build of make demo / make check)" "$tmp/setup.log"
+prefix_of() { meson introspect --buildoptions "$1" |
+	/usr/bin/python3 -c 'import json, sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"][0])'; }
+sum_before=$(md5sum <"$src/build/build.ninja")
+stage=$tmp/stage
+make -C "$src" install PREFIX=/opt/umdev-test DESTDIR="$stage" \
+	>"$tmp/make-install.log" 2>&1
+ok $? "make install PREFIX=/opt/umdev-test DESTDIR=…" "$tmp/make-install.log"
+[ "$(prefix_of "$src/build")" = /usr/local ] && [ "$(md5sum <"$src/build/build.ninja")" = "$sum_before" ]
+ok $? "make install left ./build as configured (prefix $(prefix_of "$src/build"), build.ninja unchanged)"
+p=$stage/opt/umdev-test
+missing=
+for f in bin/umdevd bin/umdevctl include/umdev/mdev.h lib/systemd/system/umdevd.service \
+	share/man/man8/umdevd.8 share/man/man8/umdevctl.8 \
+	share/bash-completion/completions/umdevctl; do
+	[ -f "$p/$f" ] || missing="$missing $f"
+done
+ls "$p"/lib/*/libumdev.so.0 "$p"/lib/*/pkgconfig/umdev.pc >/dev/null 2>&1 || missing="$missing libumdev.so.0/umdev.pc"
+[ -z "$missing" ]
+ok $? "make install installed programs, library, headers, pkg-config file, unit, man pages, completion${missing:+ (missing:$missing)}" "$tmp/make-install.log"
+grep -qx 'ExecStart=/opt/umdev-test/bin/umdevd --runtime-dir=/run/umdev' "$p/lib/systemd/system/umdevd.service"
+ok $? "the installed unit starts the daemon of its prefix"
 
 # ---- 2. install ----
 snapshot "$tmp/before"
@@ -255,37 +283,41 @@ complete_line() { # complete_line WORD... (the last word is being completed)
 		_umdevctl umdevctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
 		((${#COMPREPLY[@]} == 0)) || printf "%s\n" "${COMPREPLY[@]}"' bash "$comp" "$@" 2>&1 | sort
 }
-complete_line umdevctl "" >"$tmp/c.verbs"
+complete_line /usr/bin/umdevctl "" >"$tmp/c.verbs"
 verbs=$(/usr/bin/umdevctl --help |
 	awk '/^Commands/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }' | sort)
 [ -n "$verbs" ] && [ "$(cat "$tmp/c.verbs")" = "$verbs" ]
 ok $? "completion of 'umdevctl <TAB>': every verb ($(echo $verbs))" "$tmp/c.verbs"
-complete_line umdevctl st >"$tmp/c.st"
+complete_line /usr/bin/umdevctl st >"$tmp/c.st"
 [ "$(cat "$tmp/c.st")" = "$(printf 'start\nstop')" ]
 ok $? "completion of 'umdevctl st<TAB>': start stop" "$tmp/c.st"
-complete_line umdevctl stop -u "" >"$tmp/c.uuid"
+complete_line /usr/bin/umdevctl stop -u "" >"$tmp/c.uuid"
 [ "$(cat "$tmp/c.uuid")" = "$uuid" ]
 ok $? "completion of 'umdevctl stop -u <TAB>': the device's UUID" "$tmp/c.uuid"
-complete_line umdevctl info --uuid "${uuid:0:4}" >"$tmp/c.uuid4"
+complete_line /usr/bin/umdevctl info --uuid "${uuid:0:4}" >"$tmp/c.uuid4"
 [ "$(cat "$tmp/c.uuid4")" = "$uuid" ]
 ok $? "completion of 'umdevctl info --uuid ${uuid:0:4}<TAB>': the UUID" "$tmp/c.uuid4"
-complete_line umdevctl start -p "" >"$tmp/c.parent"
+complete_line /usr/bin/umdevctl --runtime-dir "$rt" stop -u "" >"$tmp/c.rt"
+complete_line /usr/bin/umdevctl --runtime-dir "$tmp/nowhere" stop -u "" >"$tmp/c.rt-none"
+[ "$(cat "$tmp/c.rt")" = "$uuid" ] && [ ! -s "$tmp/c.rt-none" ]
+ok $? "UUID completion asks the daemon of the line's --runtime-dir (none from an empty one)" "$tmp/c.rt-none"
+complete_line /usr/bin/umdevctl start -p "" >"$tmp/c.parent"
 [ "$(cat "$tmp/c.parent")" = mtty ]
 ok $? "completion of 'umdevctl start -p <TAB>': mtty" "$tmp/c.parent"
-complete_line umdevctl start -p mtty -t "" >"$tmp/c.type"
+complete_line /usr/bin/umdevctl start -p mtty -t "" >"$tmp/c.type"
 [ "$(cat "$tmp/c.type")" = "$(printf 'mtty-1\nmtty-2')" ]
 ok $? "completion of 'umdevctl start -p mtty -t <TAB>': mtty-1 mtty-2" "$tmp/c.type"
-complete_line umdevctl start --p >"$tmp/c.opt"
+complete_line /usr/bin/umdevctl start --p >"$tmp/c.opt"
 [ "$(cat "$tmp/c.opt")" = "--parent" ]
 ok $? "completion of 'umdevctl start --p<TAB>': --parent" "$tmp/c.opt"
-complete_line umdevctl --v >"$tmp/c.gopt"
+complete_line /usr/bin/umdevctl --v >"$tmp/c.gopt"
 [ "$(cat "$tmp/c.gopt")" = "--version" ]
 ok $? "completion of 'umdevctl --v<TAB>': --version" "$tmp/c.gopt"
 
 ns /usr/bin/umdevctl stop -u "$uuid" >"$tmp/stop.log" 2>&1 &&
 	[ -z "$(ns /usr/bin/umdevctl list)" ] && ! ns test -e "$rt/$uuid.sock"
 ok $? "umdevctl stop -u removes the device and its socket" "$tmp/stop.log"
-complete_line umdevctl stop -u "" >"$tmp/c.none"
+complete_line /usr/bin/umdevctl stop -u "" >"$tmp/c.none"
 [ ! -s "$tmp/c.none" ]
 ok $? "completion of 'umdevctl stop -u <TAB>' with no device: nothing" "$tmp/c.none"
 
@@ -296,9 +328,9 @@ ok $? "umdevd tells \$NOTIFY_SOCKET STOPPING=1" "$tmp/notify.out"
 
 # ---- man pages: found by man, rendered, options as in --help ----
 for prog in umdevd umdevctl; do
-	page=$(man -w "$prog" 2>/dev/null)
-	[ "$page" = "/usr/share/man/man8/$prog.8.gz" ]
-	ok $? "man -w $prog finds ${page:-nothing}"
+	page=/usr/share/man/man8/$prog.8.gz
+	man -aw "$prog" 2>/dev/null | grep -qx "$page"
+	ok $? "man -w $prog finds $page"
 	MANWIDTH=80 man --nh --nj -l "$page" >"$tmp/$prog.man" 2>"$tmp/$prog.manerr" &&
 		grep -q "^NAME" "$tmp/$prog.man" && grep -q "$prog - " "$tmp/$prog.man" &&
 		[ ! -s "$tmp/$prog.manerr" ]

@@ -100,6 +100,10 @@ int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_list(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_start(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_define(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_undefine(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_modify(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_start_parent(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_info(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_console(struct cli_ctx *ctx, int argc, char **argv);
 

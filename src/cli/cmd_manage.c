@@ -1,19 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * cmd_manage - the management verbs: types, list, start, stop.  Text output
- * follows mdevctl's layout; --dumpjson follows mdevctl's JSON shape.
+ * cmd_manage - the verbs of mdevctl 1.2 (types, list, start, stop, define,
+ * undefine, modify, start-parent-mdevs), with mdevctl's options and, for
+ * the same devices, byte-identical output (text and --dumpjson): compared
+ * against the real mdevctl in tests/e2e/run-mdevctl.sh.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uuid/uuid.h>
 
-#include <umdev/mdev_host.h>
 #include "cli.h"
+#include "management/definition.h"
+#include "management/json_pretty.h"
 #include "runtime_dir.h"
 
-enum { CLI_OPT_RUNTIME_DIR = 0x100, CLI_OPT_DUMPJSON };
+enum {
+	CLI_OPT_RUNTIME_DIR = 0x100,
+	CLI_OPT_DUMPJSON,
+	CLI_OPT_JSONFILE,
+	CLI_OPT_ADDATTR,
+	CLI_OPT_DELATTR,
+	CLI_OPT_VALUE,
+};
 
 /* Options every verb accepts. */
 #define CLI_COMMON_OPTIONS                                               \
@@ -21,6 +32,15 @@ enum { CLI_OPT_RUNTIME_DIR = 0x100, CLI_OPT_DUMPJSON };
 	{                                                                \
 		"help", no_argument, NULL, 'h'                           \
 	}
+
+/* Everything a verb may be given; each verb takes what it documents. */
+struct cli_args {
+	const char *uuid, *parent, *type, *jsonfile;
+	const char *addattr, *value;
+	bool dumpjson, defined, verbose, autostart, manual, delattr;
+	long index; /* -1: none */
+	char uuid_buf[MDEV_UUID_STRLEN + 1];
+};
 
 static const char *cli_get_string(json_object *obj, const char *key)
 {
@@ -31,81 +51,107 @@ static const char *cli_get_string(json_object *obj, const char *key)
 	return json_object_get_string(v);
 }
 
-static int cli_get_int(json_object *obj, const char *key)
+/* mdevctl's usage lines, printed on a usage error. */
+static int cli_usage_error(const char *verb, const char *usage, const char *fmt,
+			   const char *arg)
 {
-	json_object *v;
-
-	if (!json_object_object_get_ex(obj, key, &v))
-		return 0;
-	return json_object_get_int(v);
-}
-
-/* The list of a parent in mdevctl's [{ "<parent>": [ ... ] }] shape. */
-static json_object *cli_parent_list(json_object *top, const char *parent)
-{
-	json_object *list;
-
-	if (!json_object_object_get_ex(top, parent, &list)) {
-		list = json_object_new_array();
-		json_object_object_add(top, parent, list);
+	if (fmt) {
+		fprintf(stderr, "umdevctl: %s: ", verb);
+		fprintf(stderr, fmt, arg);
+		fputc('\n', stderr);
 	}
-	return list;
+	fprintf(stderr, "Usage: umdevctl %s %s\n", verb, usage);
+	return CLI_EXIT_USAGE;
 }
 
-static void cli_print_json(json_object *top)
+/*
+ * Parse @argv for verb argv[0] with @shortopts / @longopts into @a.
+ * Return: 0, or an exit status (help printed: CLI_EXIT_OK + 0x100).
+ */
+static int cli_parse(struct cli_ctx *ctx, int argc, char **argv,
+		     const char *shortopts, const struct option *longopts,
+		     const char *usage, struct cli_args *a)
 {
-	json_object *out = json_object_new_array();
-
-	/* mdevctl prints [] when there is nothing, else one object. */
-	if (json_object_object_length(top))
-		json_object_array_add(out, json_object_get(top));
-	printf("%s\n",
-	       json_object_to_json_string_ext(
-		       out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
-	json_object_put(out);
-}
-
-static void cli_usage_simple(const char *verb, const char *args)
-{
-	fprintf(stderr, "Usage: umdevctl %s %s\n", verb, args);
-}
-
-/* Parse the options of a verb whose only own option is --dumpjson. */
-static int cli_parse_dumpjson(struct cli_ctx *ctx, int argc, char **argv,
-			      bool *dumpjson)
-{
-	static const struct option longopts[] = {
-		{ "dumpjson", no_argument, NULL, CLI_OPT_DUMPJSON },
-		CLI_COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
+	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	memset(a, 0, sizeof(*a));
+	a->index = -1;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
+		case 'u':
+			if (mgmt_uuid_normalize(optarg, a->uuid_buf))
+				return cli_usage_error(argv[0], usage,
+						       "not a UUID: '%s'",
+						       optarg);
+			a->uuid = a->uuid_buf;
+			break;
+		case 'p':
+			a->parent = optarg;
+			break;
+		case 't':
+			a->type = optarg;
+			break;
+		case 'd':
+			a->defined = true;
+			break;
+		case 'v':
+			a->verbose = true;
+			break;
+		case 'a':
+			a->autostart = true;
+			break;
+		case 'm':
+			a->manual = true;
+			break;
+		case 'i':
+			errno = 0;
+			a->index = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || a->index < 0 ||
+			    a->index > 1000000)
+				return cli_usage_error(argv[0], usage,
+						       "not an index: '%s'",
+						       optarg);
+			break;
 		case CLI_OPT_DUMPJSON:
-			*dumpjson = true;
+			a->dumpjson = true;
+			break;
+		case CLI_OPT_JSONFILE:
+			a->jsonfile = optarg;
+			break;
+		case CLI_OPT_ADDATTR:
+			a->addattr = optarg;
+			break;
+		case CLI_OPT_DELATTR:
+			a->delattr = true;
+			break;
+		case CLI_OPT_VALUE:
+			a->value = optarg;
 			break;
 		case CLI_OPT_RUNTIME_DIR:
 			ctx->runtime_override = optarg;
 			break;
+		case 'h':
+			printf("Usage: umdevctl %s %s\n", argv[0], usage);
+			return CLI_EXIT_OK + 0x100;
 		default:
-			cli_usage_simple(argv[0],
-					 "[--dumpjson] [--runtime-dir DIR]");
-			if (c == 'h')
-				exit(CLI_EXIT_OK);
-			return -CLI_EXIT_USAGE;
+			return cli_usage_error(argv[0], usage, NULL, NULL);
 		}
 	}
-	if (optind < argc) {
-		cli_error("%s: unexpected argument '%s'", argv[0],
-			  argv[optind]);
-		return -CLI_EXIT_USAGE;
-	}
+	if (optind < argc)
+		return cli_usage_error(argv[0], usage,
+				       "unexpected argument '%s'",
+				       argv[optind]);
 	return 0;
 }
 
-/* A request with "op": @op; the caller adds the rest. */
+#define CLI_PARSE(ctx, argc, argv, s, l, u, a)                               \
+	do {                                                                 \
+		int _r = cli_parse(ctx, argc, argv, s, l, u, a);             \
+		if (_r)                                                      \
+			return _r == CLI_EXIT_OK + 0x100 ? CLI_EXIT_OK : _r; \
+	} while (0)
+
 static json_object *cli_new_request(const char *op)
 {
 	json_object *req = json_object_new_object();
@@ -114,229 +160,451 @@ static json_object *cli_new_request(const char *op)
 	return req;
 }
 
-/*
- * One row of a listing: printed as text, or added to @top (the
- * --dumpjson object).  @prev is the row before, NULL for the first.
- */
-typedef void (*cli_row_fn)(json_object *row, json_object *prev,
-			   json_object *top);
-
-/*
- * The shape of `types` and `list`: ask umdevd for @op, then hand each
- * element of the reply's array @key to @row; with --dumpjson, print what
- * the rows built.
- */
-static int cli_listing(struct cli_ctx *ctx, int argc, char **argv,
-		       const char *op, const char *key,
-		       const struct cli_field *fields, size_t nr_fields,
-		       cli_row_fn row)
+static void cli_add_string(json_object *req, const char *key, const char *v)
 {
-	const struct cli_field list = { key, CLI_FIELD_ARRAY, false };
-	json_object *reply, *rows = NULL, *top, *prev = NULL;
-	bool dumpjson = false;
-	size_t i, n;
-	int ret;
-
-	ret = cli_parse_dumpjson(ctx, argc, argv, &dumpjson);
-	if (ret)
-		return -ret;
-	ret = cli_request(ctx, cli_new_request(op), &reply);
-	if (ret)
-		return ret;
-	ret = cli_reply_check(reply, &list, 1, op);
-	json_object_object_get_ex(reply, key, &rows);
-	n = ret ? 0 : json_object_array_length(rows);
-	/* Every row is checked before any is printed. */
-	for (i = 0; !ret && i < n; i++)
-		ret = cli_reply_check(json_object_array_get_idx(rows, i),
-				      fields, nr_fields, key);
-	if (ret) {
-		json_object_put(reply);
-		return ret;
-	}
-	top = dumpjson ? json_object_new_object() : NULL;
-	for (i = 0; i < n; i++) {
-		json_object *r = json_object_array_get_idx(rows, i);
-
-		row(r, prev, top);
-		prev = r;
-	}
-	if (dumpjson)
-		cli_print_json(top);
-	json_object_put(top);
-	json_object_put(reply);
-	return CLI_EXIT_OK;
+	if (v)
+		json_object_object_add(req, key, json_object_new_string(v));
 }
 
-static void cli_types_row(json_object *t, json_object *prev, json_object *top)
+/*
+ * Ask for @op and return the array @key of the reply (*@reply to put),
+ * every element checked against @fields first: umdevd's reply is input.
+ */
+static int cli_fetch(struct cli_ctx *ctx, const char *op, const char *key,
+		     const struct cli_field *fields, size_t nr_fields,
+		     json_object **reply, json_object **array)
 {
-	const char *parent = cli_get_string(t, "parent");
-	const char *desc = cli_get_string(t, "description");
-	json_object *attrs, *entry;
+	const struct cli_field list = { key, CLI_FIELD_ARRAY, false };
+	size_t i, n;
+	int ret = cli_request(ctx, cli_new_request(op), reply);
 
-	if (!top) {
-		if (!prev || strcmp(parent, cli_get_string(prev, "parent")))
-			printf("%s\n", parent);
-		printf("  %s\n", cli_get_string(t, "type"));
-		printf("    Available instances: %d\n",
-		       cli_get_int(t, "available_instances"));
-		printf("    Device API: %s\n", cli_get_string(t, "device_api"));
-		printf("    Name: %s\n", cli_get_string(t, "name"));
-		if (desc)
-			printf("    Description: %s\n", desc);
-		return;
+	if (ret)
+		return ret;
+	ret = cli_reply_check(*reply, &list, 1, op);
+	json_object_object_get_ex(*reply, key, array);
+	n = ret ? 0 : json_object_array_length(*array);
+	for (i = 0; !ret && i < n; i++)
+		ret = cli_reply_check(json_object_array_get_idx(*array, i),
+				      fields, nr_fields, key);
+	if (ret) {
+		json_object_put(*reply);
+		return ret;
 	}
-	attrs = json_object_new_object();
-	json_object_object_add(
-		attrs, "available_instances",
-		json_object_new_int(cli_get_int(t, "available_instances")));
-	json_object_object_add(
-		attrs, "device_api",
-		json_object_new_string(cli_get_string(t, "device_api")));
-	json_object_object_add(
-		attrs, "name",
-		json_object_new_string(cli_get_string(t, "name")));
-	if (desc)
-		json_object_object_add(attrs, "description",
-				       json_object_new_string(desc));
-	entry = json_object_new_object();
-	json_object_object_add(entry, cli_get_string(t, "type"), attrs);
-	json_object_array_add(cli_parent_list(top, parent), entry);
+	return 0;
+}
+
+#define CLI_FIELDS(f) f, sizeof(f) / sizeof((f)[0])
+
+static const struct cli_field cli_type_fields[] = {
+	{ "parent", CLI_FIELD_STRING, false },
+	{ "type", CLI_FIELD_STRING, false },
+	{ "name", CLI_FIELD_STRING, true },
+	{ "description", CLI_FIELD_STRING, true },
+	{ "device_api", CLI_FIELD_STRING, false },
+	{ "available_instances", CLI_FIELD_INT, false },
+};
+
+static const struct cli_field cli_device_fields[] = {
+	{ "uuid", CLI_FIELD_STRING, false },
+	{ "parent", CLI_FIELD_STRING, false },
+	{ "type", CLI_FIELD_STRING, false },
+	{ "client", CLI_FIELD_BOOL, false },
+};
+
+static const struct cli_field cli_definition_fields[] = {
+	{ "uuid", CLI_FIELD_STRING, false },
+	{ "parent", CLI_FIELD_STRING, false },
+	{ "mdev_type", CLI_FIELD_STRING, false },
+	{ "start", CLI_FIELD_STRING, true },
+	{ "attrs", CLI_FIELD_ARRAY, true },
+};
+
+static void cli_print_pretty(json_object *obj)
+{
+	char *text = json_pretty(obj);
+
+	if (text)
+		printf("%s\n", text);
+	free(text);
+}
+
+/* ---- types ---- */
+
+static int cli_cmp_parent(const void *a, const void *b)
+{
+	json_object *const *x = a, *const *y = b;
+
+	return strcmp(cli_get_string(*x, "parent"),
+		      cli_get_string(*y, "parent"));
+}
+
+/* The elements of @array as a vector sorted by @cmp (stable by index). */
+static json_object **cli_sorted(json_object *array, size_t *n,
+				int (*cmp)(const void *, const void *))
+{
+	size_t i, len = json_object_array_length(array);
+	json_object **v = calloc(len + 1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	for (i = 0; i < len; i++)
+		v[i] = json_object_array_get_idx(array, i);
+	/* Insertion sort: stable, and lists are short. */
+	for (i = 1; i < len; i++) {
+		json_object *x = v[i];
+		size_t j = i;
+
+		while (j > 0 && cmp(&v[j - 1], &x) > 0) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+	*n = len;
+	return v;
+}
+
+/* A sysfs description with its newlines as mdevctl shows it: ", ". */
+static void cli_print_description(const char *d)
+{
+	size_t len = strlen(d);
+
+	while (len && strchr(" \t\n", d[len - 1]))
+		len--;
+	for (; len; d++, len--) {
+		if (*d == '\n')
+			fputs(", ", stdout);
+		else
+			putchar(*d);
+	}
 }
 
 int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_field fields[] = {
-		{ "parent", CLI_FIELD_STRING, false },
-		{ "type", CLI_FIELD_STRING, false },
-		{ "name", CLI_FIELD_STRING, false },
-		{ "description", CLI_FIELD_STRING, true },
-		{ "device_api", CLI_FIELD_STRING, false },
-		{ "available_instances", CLI_FIELD_INT, false },
+	static const struct option longopts[] = {
+		{ "parent", required_argument, NULL, 'p' },
+		{ "dumpjson", no_argument, NULL, CLI_OPT_DUMPJSON },
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
 	};
+	json_object *reply, *types, **v, *top, *list = NULL, *attrs;
+	const char *prev = NULL, *desc, *name;
+	struct cli_args a;
+	size_t i, n;
+	int ret;
 
-	return cli_listing(ctx, argc, argv, "types", "types", fields,
-			   sizeof(fields) / sizeof(fields[0]), cli_types_row);
+	CLI_PARSE(ctx, argc, argv, "p:h", longopts, "[-p PARENT] [--dumpjson]",
+		  &a);
+	ret = cli_fetch(ctx, "types", "types", CLI_FIELDS(cli_type_fields),
+			&reply, &types);
+	if (ret)
+		return ret;
+	v = cli_sorted(types, &n, cli_cmp_parent);
+	top = json_object_new_array();
+	for (i = 0; v && i < n; i++) {
+		const char *parent = cli_get_string(v[i], "parent");
+		json_object *avail;
+
+		if (a.parent && strcmp(a.parent, parent))
+			continue;
+		desc = cli_get_string(v[i], "description");
+		name = cli_get_string(v[i], "name");
+		json_object_object_get_ex(v[i], "available_instances", &avail);
+		if (!prev || strcmp(prev, parent)) {
+			json_object *o = json_object_new_object();
+
+			list = json_object_new_array();
+			json_object_object_add(o, parent, list);
+			json_object_array_add(top, o);
+			if (!a.dumpjson)
+				printf("%s\n", parent);
+		}
+		prev = parent;
+		if (!a.dumpjson) {
+			printf("  %s\n", cli_get_string(v[i], "type"));
+			printf("    Available instances: %d\n",
+			       json_object_get_int(avail));
+			printf("    Device API: %s\n",
+			       cli_get_string(v[i], "device_api"));
+			if (name && name[0])
+				printf("    Name: %s\n", name);
+			if (desc && desc[0]) {
+				fputs("    Description: ", stdout);
+				cli_print_description(desc);
+				putchar('\n');
+			}
+			continue;
+		}
+		attrs = json_object_new_object();
+		json_object_object_add(
+			attrs, "available_instances",
+			json_object_new_int(json_object_get_int(avail)));
+		cli_add_string(attrs, "device_api",
+			       cli_get_string(v[i], "device_api"));
+		if (name && name[0])
+			cli_add_string(attrs, "name", name);
+		if (desc && desc[0])
+			cli_add_string(attrs, "description", desc);
+		json_object *entry = json_object_new_object();
+
+		json_object_object_add(entry, cli_get_string(v[i], "type"),
+				       attrs);
+		json_object_array_add(list, entry);
+	}
+	/* mdevctl ends its text with an empty line. */
+	if (a.dumpjson)
+		cli_print_pretty(top);
+	else
+		putchar('\n');
+	json_object_put(top);
+	free(v);
+	json_object_put(reply);
+	return CLI_EXIT_OK;
 }
 
-static void cli_list_row(json_object *d, json_object *prev, json_object *top)
-{
-	json_object *attrs, *entry, *client;
+/* ---- list ---- */
 
-	if (!top) {
-		json_object_object_get_ex(d, "client", &client);
-		/* mdevctl: "<uuid> <parent> <type> manual". */
-		printf("%s %s %s manual%s\n", cli_get_string(d, "uuid"),
-		       cli_get_string(d, "parent"), cli_get_string(d, "type"),
-		       json_object_get_boolean(client) ? " (client attached)" :
-							 "");
+/* One row of a listing: what mdevctl shows of a device. */
+struct cli_row {
+	const char *uuid, *parent, *type;
+	bool autostart;
+	json_object *attrs; /* [{"n": "v"}, ...] or NULL */
+	const char *mark; /* " (defined)", " (active)" or "" */
+};
+
+static int cli_row_cmp(const void *a, const void *b)
+{
+	const struct cli_row *x = a, *y = b;
+	int c = strcmp(x->parent, y->parent);
+
+	return c ? c : strcmp(x->uuid, y->uuid);
+}
+
+static json_object *cli_find(json_object *array, const char *uuid,
+			     const char *parent)
+{
+	size_t i, n = json_object_array_length(array);
+
+	for (i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(array, i);
+
+		if (!strcmp(cli_get_string(o, "uuid"), uuid) &&
+		    !strcmp(cli_get_string(o, "parent"), parent))
+			return o;
+	}
+	return NULL;
+}
+
+static json_object *cli_row_config(const struct cli_row *r)
+{
+	json_object *o = json_object_new_object();
+
+	cli_add_string(o, "mdev_type", r->type);
+	cli_add_string(o, "start", r->autostart ? "auto" : "manual");
+	json_object_object_add(o, "attrs",
+			       r->attrs ? json_object_get(r->attrs) :
+					  json_object_new_array());
+	return o;
+}
+
+static void cli_row_text(const struct cli_row *r, bool verbose)
+{
+	size_t i, n = r->attrs ? json_object_array_length(r->attrs) : 0;
+
+	printf("%s %s %s %s%s\n", r->uuid, r->parent, r->type,
+	       r->autostart ? "auto" : "manual", r->mark);
+	if (!verbose || !n)
+		return;
+	printf("  Attrs:\n");
+	for (i = 0; i < n; i++)
+		printf("    @{%zu}: %s\n", i,
+		       json_object_to_json_string_ext(
+			       json_object_array_get_idx(r->attrs, i),
+			       JSON_C_TO_STRING_PLAIN |
+				       JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static void cli_list_print(struct cli_row *rows, size_t n,
+			   const struct cli_args *a)
+{
+	json_object *top, *parents = NULL, *list = NULL;
+	size_t i;
+
+	qsort(rows, n, sizeof(*rows), cli_row_cmp);
+	if (!a->dumpjson) {
+		for (i = 0; i < n; i++)
+			cli_row_text(&rows[i], a->verbose);
+		putchar('\n');
 		return;
 	}
-	attrs = json_object_new_object();
-	json_object_object_add(
-		attrs, "mdev_type",
-		json_object_new_string(cli_get_string(d, "type")));
-	json_object_object_add(attrs, "start",
-			       json_object_new_string("manual"));
-	json_object_object_add(attrs, "attrs", json_object_new_array());
-	entry = json_object_new_object();
-	json_object_object_add(entry, cli_get_string(d, "uuid"), attrs);
-	json_object_array_add(cli_parent_list(top, cli_get_string(d, "parent")),
-			      entry);
+	/* One device asked for by UUID: just its config, as mdevctl. */
+	if (a->uuid && n == 1) {
+		top = cli_row_config(&rows[0]);
+		cli_print_pretty(top);
+		json_object_put(top);
+		return;
+	}
+	top = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		json_object *entry = json_object_new_object();
+
+		if (!parents) {
+			parents = json_object_new_object();
+			json_object_array_add(top, parents);
+		}
+		if (!i || strcmp(rows[i - 1].parent, rows[i].parent)) {
+			list = json_object_new_array();
+			json_object_object_add(parents, rows[i].parent, list);
+		}
+		json_object_object_add(entry, rows[i].uuid,
+				       cli_row_config(&rows[i]));
+		json_object_array_add(list, entry);
+	}
+	cli_print_pretty(top);
+	json_object_put(top);
 }
 
 int cli_cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_field fields[] = {
-		{ "uuid", CLI_FIELD_STRING, false },
-		{ "parent", CLI_FIELD_STRING, false },
-		{ "type", CLI_FIELD_STRING, false },
-		{ "client", CLI_FIELD_BOOL, false },
+	static const struct option longopts[] = {
+		{ "defined", no_argument, NULL, 'd' },
+		{ "dumpjson", no_argument, NULL, CLI_OPT_DUMPJSON },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "uuid", required_argument, NULL, 'u' },
+		{ "parent", required_argument, NULL, 'p' },
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
 	};
+	json_object *r_devs, *devs, *r_defs, *defs, *src, *other;
+	struct cli_row *rows;
+	struct cli_args a;
+	size_t i, n, nrows = 0;
+	int ret;
 
-	return cli_listing(ctx, argc, argv, "list", "devices", fields,
-			   sizeof(fields) / sizeof(fields[0]), cli_list_row);
+	CLI_PARSE(ctx, argc, argv, "dvu:p:h", longopts,
+		  "[-d|--defined] [-u UUID] [-p PARENT] [-v] [--dumpjson]", &a);
+	ret = cli_fetch(ctx, "list", "devices", CLI_FIELDS(cli_device_fields),
+			&r_devs, &devs);
+	if (ret)
+		return ret;
+	ret = cli_fetch(ctx, "defined", "definitions",
+			CLI_FIELDS(cli_definition_fields), &r_defs, &defs);
+	if (ret) {
+		json_object_put(r_devs);
+		return ret;
+	}
+	src = a.defined ? defs : devs;
+	other = a.defined ? devs : defs;
+	n = json_object_array_length(src);
+	rows = calloc(n + 1, sizeof(*rows));
+	for (i = 0; rows && i < n; i++) {
+		json_object *o = json_object_array_get_idx(src, i), *def;
+		struct cli_row *r = &rows[nrows];
+
+		r->uuid = cli_get_string(o, "uuid");
+		r->parent = cli_get_string(o, "parent");
+		r->type = cli_get_string(o, a.defined ? "mdev_type" : "type");
+		if (!r->uuid || !r->parent || !r->type ||
+		    (a.uuid && strcmp(a.uuid, r->uuid)) ||
+		    (a.parent && strcmp(a.parent, r->parent)))
+			continue;
+		/* A running device shows its definition's start and attrs. */
+		def = a.defined ? o : cli_find(defs, r->uuid, r->parent);
+		if (def) {
+			const char *start = cli_get_string(def, "start");
+
+			r->autostart = start && !strcmp(start, "auto");
+			json_object_object_get_ex(def, "attrs", &r->attrs);
+		}
+		if (cli_find(other, r->uuid, r->parent))
+			r->mark = a.defined ? " (active)" : " (defined)";
+		else
+			r->mark = "";
+		nrows++;
+	}
+	if (rows)
+		cli_list_print(rows, nrows, &a);
+	free(rows);
+	json_object_put(r_devs);
+	json_object_put(r_defs);
+	return rows ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 }
 
-static void cli_start_usage(void)
+/* ---- start, stop ---- */
+
+/* --jsonfile FILE: its config object, added to @req as "config". */
+static int cli_add_jsonfile(json_object *req, const char *path)
 {
-	fprintf(stderr,
-		"Usage: umdevctl start [-u|--uuid UUID] -p|--parent PARENT -t|--type TYPE\n"
-		"                      [--runtime-dir DIR]\n"
-		"  Creates the device and serves it on <runtime>/<uuid>.sock;\n"
-		"  without -u a UUID is generated and printed.\n");
+	json_object *obj = json_object_from_file(path);
+
+	if (!obj) {
+		cli_error("--jsonfile %s: %s", path, json_util_get_last_err());
+		json_object_put(req);
+		return CLI_EXIT_FAILED;
+	}
+	json_object_object_add(req, "config", obj);
+	return 0;
 }
+
+static const char *cli_new_uuid(struct cli_args *a)
+{
+	uuid_t u;
+
+	uuid_generate_random(u);
+	uuid_unparse_lower(u, a->uuid_buf);
+	return a->uuid_buf;
+}
+
+static const char cli_start_usage[] =
+	"[-u UUID] [-p PARENT] [-t TYPE] [--jsonfile FILE]\n"
+	"  a defined device: -u UUID [-p PARENT]; a new one: -p PARENT and\n"
+	"  -t TYPE or --jsonfile FILE (a UUID is made up and printed if\n"
+	"  there is no -u)";
 
 int cli_cmd_start(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct cli_field start_fields[] = {
-		{ "uuid", CLI_FIELD_STRING, false },
-	};
 	static const struct option longopts[] = {
 		{ "uuid", required_argument, NULL, 'u' },
 		{ "parent", required_argument, NULL, 'p' },
 		{ "type", required_argument, NULL, 't' },
+		{ "jsonfile", required_argument, NULL, CLI_OPT_JSONFILE },
 		CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *uuid = NULL, *parent = NULL, *type = NULL;
-	char generated[UUID_STR_LEN];
 	json_object *req, *reply;
-	int c, ret;
+	bool print_uuid;
+	struct cli_args a;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, "u:p:t:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'u':
-			uuid = optarg;
-			break;
-		case 'p':
-			parent = optarg;
-			break;
-		case 't':
-			type = optarg;
-			break;
-		case CLI_OPT_RUNTIME_DIR:
-			ctx->runtime_override = optarg;
-			break;
-		default:
-			cli_start_usage();
-			return c == 'h' ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-		}
-	}
-	if (optind < argc || !parent || !type) {
-		if (optind < argc)
-			cli_error("start: unexpected argument '%s'",
-				  argv[optind]);
-		else
-			cli_error("start: -p PARENT and -t TYPE are required");
-		cli_start_usage();
-		return CLI_EXIT_USAGE;
-	}
-	if (uuid && !mdev_uuid_valid(uuid)) {
-		cli_error("start: not a UUID: '%s'", uuid);
-		return CLI_EXIT_USAGE;
-	}
-	if (!uuid) {
-		uuid_t u;
-
-		uuid_generate_random(u);
-		uuid_unparse_lower(u, generated);
-		uuid = generated;
-	}
+	CLI_PARSE(ctx, argc, argv, "u:p:t:h", longopts, cli_start_usage, &a);
+	if (a.jsonfile && a.type)
+		return cli_usage_error("start", cli_start_usage,
+				       "--jsonfile and -t%s are exclusive", "");
+	if (a.jsonfile && !a.parent)
+		return cli_usage_error("start", cli_start_usage,
+				       "--jsonfile needs -p PARENT%s", "");
+	if (a.type && !a.parent)
+		return cli_usage_error("start", cli_start_usage,
+				       "-t TYPE needs -p PARENT%s", "");
+	if (!a.uuid && (!a.parent || (!a.type && !a.jsonfile)))
+		return cli_usage_error(
+			"start", cli_start_usage,
+			"-p PARENT and -t TYPE are required without -u UUID%s",
+			"");
+	print_uuid = !a.uuid;
+	if (!a.uuid)
+		a.uuid = cli_new_uuid(&a);
 	req = cli_new_request("start");
-	json_object_object_add(req, "uuid", json_object_new_string(uuid));
-	json_object_object_add(req, "parent", json_object_new_string(parent));
-	json_object_object_add(req, "type", json_object_new_string(type));
+	cli_add_string(req, "uuid", a.uuid);
+	cli_add_string(req, "parent", a.parent);
+	cli_add_string(req, "type", a.type);
+	if (a.jsonfile && (ret = cli_add_jsonfile(req, a.jsonfile)))
+		return ret;
 	ret = cli_request(ctx, req, &reply);
 	if (ret)
 		return ret;
-	if (cli_reply_check(reply, start_fields, 1, "start")) {
-		json_object_put(reply);
-		return CLI_EXIT_FAILED;
-	}
-	/* Like mdevctl, print the UUID when we made it up. */
-	if (uuid == generated)
-		printf("%s\n", cli_get_string(reply, "uuid"));
+	if (print_uuid)
+		printf("%s\n", a.uuid);
 	json_object_put(reply);
 	return CLI_EXIT_OK;
 }
@@ -352,33 +620,15 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	json_object *req, *reply, *forced;
-	const char *uuid = NULL;
-	int c, ret;
+	struct cli_args a;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, "u:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'u':
-			uuid = optarg;
-			break;
-		case CLI_OPT_RUNTIME_DIR:
-			ctx->runtime_override = optarg;
-			break;
-		default:
-			cli_usage_simple("stop",
-					 "-u|--uuid UUID [--runtime-dir DIR]");
-			return c == 'h' ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-		}
-	}
-	if (optind < argc || !uuid) {
-		cli_error("stop: -u UUID is required");
-		return CLI_EXIT_USAGE;
-	}
-	if (!mdev_uuid_valid(uuid)) {
-		cli_error("stop: not a UUID: '%s'", uuid);
-		return CLI_EXIT_USAGE;
-	}
+	CLI_PARSE(ctx, argc, argv, "u:h", longopts, "-u UUID", &a);
+	if (!a.uuid)
+		return cli_usage_error("stop", "-u UUID",
+				       "-u UUID is required%s", "");
 	req = cli_new_request("stop");
-	json_object_object_add(req, "uuid", json_object_new_string(uuid));
+	cli_add_string(req, "uuid", a.uuid);
 	ret = cli_request(ctx, req, &reply);
 	if (ret)
 		return ret;
@@ -390,7 +640,184 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 	    json_object_get_boolean(forced))
 		fprintf(stderr,
 			"umdevctl: %s: the client did not let go in time and was disconnected\n",
-			uuid);
+			a.uuid);
+	json_object_put(reply);
+	return CLI_EXIT_OK;
+}
+
+/* ---- define, undefine, modify, start-parent-mdevs ---- */
+
+static const char cli_define_usage[] =
+	"[-u UUID] [-p PARENT] [-t TYPE] [-a|--auto] [--jsonfile FILE]\n"
+	"  without -t, the running device -u UUID gives parent and type;\n"
+	"  without -u, a UUID is made up and printed";
+
+int cli_cmd_define(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "uuid", required_argument, NULL, 'u' },
+		{ "parent", required_argument, NULL, 'p' },
+		{ "type", required_argument, NULL, 't' },
+		{ "auto", no_argument, NULL, 'a' },
+		{ "jsonfile", required_argument, NULL, CLI_OPT_JSONFILE },
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	json_object *req, *reply;
+	bool print_uuid;
+	struct cli_args a;
+	int ret;
+
+	CLI_PARSE(ctx, argc, argv, "u:p:t:ah", longopts, cli_define_usage, &a);
+	if (a.jsonfile && (a.type || a.autostart))
+		return cli_usage_error(
+			"define", cli_define_usage,
+			"--jsonfile gives the type and start: no -t or -a%s",
+			"");
+	if (!a.uuid && !a.parent)
+		return cli_usage_error("define", cli_define_usage,
+				       "-u UUID or -p PARENT is required%s",
+				       "");
+	if (!a.uuid && !a.type && !a.jsonfile)
+		return cli_usage_error(
+			"define", cli_define_usage,
+			"a new definition needs -t TYPE or --jsonfile%s", "");
+	print_uuid = !a.uuid;
+	if (!a.uuid)
+		a.uuid = cli_new_uuid(&a);
+	req = cli_new_request("define");
+	cli_add_string(req, "uuid", a.uuid);
+	cli_add_string(req, "parent", a.parent);
+	cli_add_string(req, "type", a.type);
+	if (a.autostart)
+		json_object_object_add(req, "auto", json_object_new_boolean(1));
+	if (a.jsonfile && (ret = cli_add_jsonfile(req, a.jsonfile)))
+		return ret;
+	ret = cli_request(ctx, req, &reply);
+	if (ret)
+		return ret;
+	if (print_uuid)
+		printf("%s\n", a.uuid);
+	json_object_put(reply);
+	return CLI_EXIT_OK;
+}
+
+int cli_cmd_undefine(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "uuid", required_argument, NULL, 'u' },
+		{ "parent", required_argument, NULL, 'p' },
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	json_object *req, *reply;
+	struct cli_args a;
+	int ret;
+
+	CLI_PARSE(ctx, argc, argv, "u:p:h", longopts, "-u UUID [-p PARENT]",
+		  &a);
+	if (!a.uuid)
+		return cli_usage_error("undefine", "-u UUID [-p PARENT]",
+				       "-u UUID is required%s", "");
+	req = cli_new_request("undefine");
+	cli_add_string(req, "uuid", a.uuid);
+	cli_add_string(req, "parent", a.parent);
+	ret = cli_request(ctx, req, &reply);
+	if (ret)
+		return ret;
+	json_object_put(reply);
+	return CLI_EXIT_OK;
+}
+
+static const char cli_modify_usage[] =
+	"-u UUID [-p PARENT] [-t TYPE] [-a|--auto | -m|--manual]\n"
+	"  [--addattr NAME --value VALUE | --delattr] [-i|--index N]";
+
+int cli_cmd_modify(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "uuid", required_argument, NULL, 'u' },
+		{ "parent", required_argument, NULL, 'p' },
+		{ "type", required_argument, NULL, 't' },
+		{ "auto", no_argument, NULL, 'a' },
+		{ "manual", no_argument, NULL, 'm' },
+		{ "addattr", required_argument, NULL, CLI_OPT_ADDATTR },
+		{ "delattr", no_argument, NULL, CLI_OPT_DELATTR },
+		{ "index", required_argument, NULL, 'i' },
+		{ "value", required_argument, NULL, CLI_OPT_VALUE },
+		{ "jsonfile", required_argument, NULL, CLI_OPT_JSONFILE },
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	json_object *req, *reply;
+	struct cli_args a;
+	int ret;
+
+	CLI_PARSE(ctx, argc, argv, "u:p:t:ami:h", longopts, cli_modify_usage,
+		  &a);
+	if (!a.uuid)
+		return cli_usage_error("modify", cli_modify_usage,
+				       "-u UUID is required%s", "");
+	if (a.autostart && a.manual)
+		return cli_usage_error("modify", cli_modify_usage,
+				       "--auto and --manual are exclusive%s",
+				       "");
+	if (a.addattr && a.delattr)
+		return cli_usage_error(
+			"modify", cli_modify_usage,
+			"--addattr and --delattr are exclusive%s", "");
+	if (a.addattr && !a.value)
+		return cli_usage_error("modify", cli_modify_usage,
+				       "--addattr needs --value%s", "");
+	req = cli_new_request("modify");
+	cli_add_string(req, "uuid", a.uuid);
+	cli_add_string(req, "parent", a.parent);
+	cli_add_string(req, "type", a.type);
+	cli_add_string(req, "addattr", a.addattr);
+	cli_add_string(req, "value", a.addattr ? a.value : NULL);
+	if (a.autostart || a.manual)
+		json_object_object_add(req, "auto",
+				       json_object_new_boolean(a.autostart));
+	if (a.delattr)
+		json_object_object_add(req, "delattr",
+				       json_object_new_boolean(1));
+	if (a.index >= 0)
+		json_object_object_add(req, "index",
+				       json_object_new_int64(a.index));
+	if (a.jsonfile && (ret = cli_add_jsonfile(req, a.jsonfile)))
+		return ret;
+	ret = cli_request(ctx, req, &reply);
+	if (ret)
+		return ret;
+	json_object_put(reply);
+	return CLI_EXIT_OK;
+}
+
+int cli_cmd_start_parent(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	json_object *req, *reply;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == CLI_OPT_RUNTIME_DIR) {
+			ctx->runtime_override = optarg;
+			continue;
+		}
+		printf("Usage: umdevctl start-parent-mdevs PARENT\n");
+		return c == 'h' ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("start-parent-mdevs", "PARENT",
+				       "one PARENT is required%s", "");
+	req = cli_new_request("start-parent");
+	cli_add_string(req, "parent", argv[optind]);
+	ret = cli_request(ctx, req, &reply);
+	if (ret)
+		return ret;
 	json_object_put(reply);
 	return CLI_EXIT_OK;
 }

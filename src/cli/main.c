@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * umdevctl - manage umdevd's mediated devices, with verbs modelled on
- * mdevctl's: types, list, start, stop; and, as a vfio-user client of a
- * device, info and console.
+ * umdevctl - manage umdevd's mediated devices with mdevctl 1.2's verbs
+ * (types, list, start, stop, define, undefine, modify, start-parent-mdevs)
+ * and umdev's own: info and, as a vfio-user client of a device, console.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,11 +20,21 @@ struct cli_verb {
 };
 
 static const struct cli_verb cli_verbs[] = {
-	{ "types", cli_cmd_types, "list parents and the types they offer" },
-	{ "list", cli_cmd_list, "list the devices umdevd serves" },
+	{ "types", cli_cmd_types,
+	  "list parents and the types they offer: [-p PARENT] [--dumpjson]" },
+	{ "list", cli_cmd_list,
+	  "list devices: [-d|--defined] [-u UUID] [-p PARENT] [-v] [--dumpjson]" },
 	{ "start", cli_cmd_start,
-	  "create a device: [-u UUID] -p PARENT -t TYPE" },
+	  "start a device: -u UUID (defined), or [-u UUID] -p PARENT -t TYPE|--jsonfile FILE" },
 	{ "stop", cli_cmd_stop, "remove a device: -u UUID" },
+	{ "define", cli_cmd_define,
+	  "define a persistent device: [-u UUID] [-p PARENT] [-t TYPE] [-a] [--jsonfile FILE]" },
+	{ "undefine", cli_cmd_undefine,
+	  "delete a definition: -u UUID [-p PARENT]" },
+	{ "modify", cli_cmd_modify,
+	  "change a definition: -u UUID [-p PARENT] [-t TYPE] [-a|-m] [--addattr NAME --value V|--delattr] [-i N]" },
+	{ "start-parent-mdevs", cli_cmd_start_parent,
+	  "start the auto definitions of PARENT" },
 	{ "info", cli_cmd_info,
 	  "show a device's regions, IRQs and config space: -u UUID" },
 	{ "console", cli_cmd_console,
@@ -40,16 +50,17 @@ static void cli_usage(FILE *f)
 		"       umdevctl -h|--help | -V|--version\n\n"
 		"Commands (each takes -h, --help):\n");
 	for (i = 0; i < sizeof(cli_verbs) / sizeof(cli_verbs[0]); i++)
-		fprintf(f, "  %-8s %s\n", cli_verbs[i].name,
+		fprintf(f, "  %-18s %s\n", cli_verbs[i].name,
 			cli_verbs[i].summary);
 	fprintf(f,
-		"\n'types' and 'list' accept --dumpjson (mdevctl's JSON).\n"
+		"  %-18s %s\n"
+		"\nVerbs, options and output are mdevctl 1.2's (docs/umdevctl.md).\n"
 		"Runtime directory: --runtime-dir, else $UMDEV_RUNTIME_DIR, else\n"
 		"/run/umdev as root, else $XDG_RUNTIME_DIR/umdev.\n"
 		"--timeout S: the longest umdevctl waits for umdevd or a device\n"
 		"(default %d s; a stop may wait --remove-timeout-ms of umdevd).\n"
 		"Exit status: 0 ok, 1 refused/failed, 2 usage, 3 umdevd not reachable.\n",
-		CLI_DEFAULT_TIMEOUT_S);
+		"help", "this text", CLI_DEFAULT_TIMEOUT_S);
 }
 
 static int cli_parse_timeout(struct cli_ctx *ctx, const char *arg)
@@ -109,6 +120,10 @@ int main(int argc, char **argv)
 	if (i >= argc) {
 		cli_usage(stderr);
 		return CLI_EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "help")) {
+		cli_usage(stdout);
+		return CLI_EXIT_OK;
 	}
 	for (v = 0; v < sizeof(cli_verbs) / sizeof(cli_verbs[0]); v++) {
 		if (!strcmp(argv[i], cli_verbs[v].name)) {

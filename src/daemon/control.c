@@ -406,6 +406,7 @@ struct control_server *control_server_new(const struct control_config *cfg)
 	ret = accept_guard_init();
 	if (ret)
 		goto err_free;
+	cs->ops.mgmt = cfg->mgmt;
 	cs->fd = control_listen(cs->path);
 	if (cs->fd < 0) {
 		ret = cs->fd;

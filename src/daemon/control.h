@@ -10,6 +10,8 @@
 #include "device_sockets.h"
 #include "event_loop.h"
 
+struct mgmt_service;
+
 /* A request line longer than this is refused and the connection closed. */
 #define CONTROL_MAX_LINE 65536
 
@@ -41,6 +43,7 @@ struct control_config {
 	 * CONTROL_HARD_OUTPUT_FACTOR times this it is disconnected.  0: default.
 	 */
 	size_t max_output;
+	struct mgmt_service *mgmt; /* may be NULL */
 };
 
 /**

@@ -13,8 +13,10 @@
 #include <string.h>
 
 #include "control_request.h"
+#include "control_mgmt.h"
 #include "driver_loader.h"
 #include "log.h"
+#include "management/service.h"
 #include "umdev_version.h"
 #include "utf8.h"
 
@@ -137,114 +139,6 @@ static json_object *control_ops_list(const struct control_ops_ctx *ctx,
 	return reply;
 }
 
-static const char *control_ops_start_error(int err)
-{
-	switch (err) {
-	case -EEXIST:
-		return "a device with this UUID exists";
-	case -ENODEV:
-		return "no such parent";
-	case -ENOENT:
-		return "no such type on this parent";
-	case -EUSERS:
-		return "no instance of this type is available";
-	default:
-		return strerror(-err);
-	}
-}
-
-static json_object *control_ops_start(const struct control_ops_ctx *ctx,
-				      struct control_conn *conn,
-				      json_object *req, const char *uuid)
-{
-	const char *parent = control_ops_string(req, "parent");
-	const char *type = control_ops_string(req, "type");
-	struct daemon_device *dev;
-	json_object *reply;
-	int ret;
-
-	if (!parent || !type)
-		return control_ops_error(
-			EINVAL,
-			"start needs string members \"parent\" and \"type\"");
-	ret = device_sockets_start(ctx->devices, uuid, parent, type, &dev);
-	if (ret) {
-		log_device(LOG_LEVEL_WARN, uuid, "start", "%s/%s refused: %s",
-			   parent, type, control_ops_start_error(ret));
-		return control_ops_error(-ret, "%s",
-					 control_ops_start_error(ret));
-	}
-	reply = control_ops_ok();
-	json_object_object_add(reply, "uuid",
-			       json_object_new_string(dev->uuid));
-	json_object_object_add(reply, "socket",
-			       json_object_new_string(dev->socket_path));
-	return reply;
-}
-
-static json_object *control_ops_stopped(const char *uuid, bool forced)
-{
-	json_object *reply = control_ops_ok();
-
-	json_object_object_add(reply, "uuid", json_object_new_string(uuid));
-	json_object_object_add(reply, "forced",
-			       json_object_new_boolean(forced));
-	return reply;
-}
-
-static const char *control_ops_stop_error(int err)
-{
-	switch (err) {
-	case -ENODEV:
-		return "no such device";
-	case -EBUSY:
-		return "a removal of this device is already in progress";
-	default:
-		return strerror(-err);
-	}
-}
-
-static void control_ops_stop_done(void *arg, const char *uuid, int result,
-				  bool forced)
-{
-	struct control_conn *conn = arg;
-
-	if (result)
-		control_conn_complete(
-			conn,
-			control_ops_error(-result, "%s",
-					  control_ops_stop_error(result)));
-	else
-		control_conn_complete(conn, control_ops_stopped(uuid, forced));
-}
-
-static json_object *control_ops_stop(const struct control_ops_ctx *ctx,
-				     struct control_conn *conn,
-				     json_object *req, const char *uuid)
-{
-	struct device_removal *removal = NULL;
-	char lower[MDEV_UUID_STRLEN + 1];
-	struct daemon_device *dev;
-	int ret;
-
-	dev = device_sockets_find(ctx->devices, uuid);
-	if (dev)
-		strcpy(lower, dev->uuid); /* @dev may be gone below */
-	ret = device_sockets_stop(ctx->devices, uuid, control_ops_stop_done,
-				  conn, &removal);
-	if (ret == 1) {
-		control_conn_defer(conn, removal);
-		return NULL;
-	}
-	if (ret) {
-		log_device(LOG_LEVEL_WARN, uuid, "stop", "refused: %s",
-			   control_ops_stop_error(ret));
-		return control_ops_error(-ret, "%s",
-					 control_ops_stop_error(ret));
-	}
-	return control_ops_stopped(lower, false);
-}
-
 static json_object *control_ops_version(const struct control_ops_ctx *ctx,
 					struct control_conn *conn,
 					json_object *req, const char *uuid)
@@ -320,6 +214,9 @@ static json_object *control_ops_load_driver(const struct control_ops_ctx *ctx,
 		return control_ops_error(-ret, "%s", err);
 	while ((drv = driver_loader_next(loader, drv)))
 		last = drv;
+	/* The driver's parents have registered: their auto definitions. */
+	if (ctx->mgmt)
+		mgmt_service_parents_changed(ctx->mgmt);
 	reply = control_ops_ok();
 	json_object_object_add(reply, "driver", control_ops_driver(last));
 	return reply;
@@ -348,6 +245,8 @@ static json_object *control_ops_unload_driver(const struct control_ops_ctx *ctx,
 	ret = driver_loader_unload(loader, name, NULL, NULL, err, sizeof(err));
 	if (ret < 0)
 		return control_ops_error(-ret, "%s", err);
+	if (ctx->mgmt)
+		mgmt_service_parents_changed(ctx->mgmt);
 	reply = control_ops_ok();
 	json_object_object_add(reply, "name", json_object_new_string(name));
 	json_object_object_add(reply, "pending",
@@ -368,8 +267,14 @@ struct control_op {
 static const struct control_op control_ops_table[] = {
 	{ "types", false, control_ops_types },
 	{ "list", false, control_ops_list },
-	{ "start", true, control_ops_start },
-	{ "stop", true, control_ops_stop },
+	/* The management layer's requests (control_mgmt.c). */
+	{ "start", true, control_mgmt_start },
+	{ "stop", true, control_mgmt_stop },
+	{ "define", true, control_mgmt_define },
+	{ "undefine", true, control_mgmt_undefine },
+	{ "modify", true, control_mgmt_modify },
+	{ "defined", false, control_mgmt_defined },
+	{ "start-parent", false, control_mgmt_start_parent },
 	{ "version", false, control_ops_version },
 	{ "drivers", false, control_ops_drivers },
 	{ "load-driver", false, control_ops_load_driver },

@@ -14,12 +14,14 @@
 
 struct control_conn;
 struct driver_loader;
+struct mgmt_service;
 
 /* What the ops act on: umdevd's core, its devices and its drivers. */
 struct control_ops_ctx {
 	struct mdev_core *core;
 	struct device_sockets *devices;
 	struct driver_loader *loader; /* NULL: no driver ops (ENOSYS) */
+	struct mgmt_service *mgmt; /* management requests (control_mgmt.c) */
 };
 
 /**

@@ -22,7 +22,6 @@ struct device_sockets {
 	char runtime_dir[4096];
 	unsigned int remove_timeout_ms;
 	unsigned int max_dma_maps;
-	unsigned int count; /* mdevs with our host data */
 };
 
 struct device_sockets *
@@ -60,11 +59,6 @@ unsigned int device_sockets_remove_timeout_ms(struct device_sockets *devs)
 	return devs->remove_timeout_ms;
 }
 
-unsigned int device_sockets_count(const struct device_sockets *devs)
-{
-	return devs->count;
-}
-
 /* @mdev's daemon_device if @devs serves it, else NULL. */
 static struct daemon_device *device_sockets_of(struct device_sockets *devs,
 					       struct mdev_device *mdev)
@@ -93,20 +87,6 @@ struct daemon_device *device_sockets_next(struct device_sockets *devs,
 	return dev;
 }
 
-/* From now on @dev is served: found and listed through the core. */
-static void device_sockets_attach(struct device_sockets *devs,
-				  struct daemon_device *dev)
-{
-	mdev_set_host_data(dev->mdev, dev);
-	devs->count++;
-}
-
-static void device_sockets_detach(struct device_sockets *devs,
-				  struct daemon_device *dev)
-{
-	mdev_set_host_data(dev->mdev, NULL);
-	devs->count--;
-}
 
 static void device_sockets_on_disconnect(void *arg, struct vu_server *server)
 {
@@ -173,7 +153,8 @@ int device_sockets_start(struct device_sockets *devs, const char *uuid,
 			   strerror(-ret));
 		goto err_remove;
 	}
-	device_sockets_attach(devs, dev);
+	/* From now on @dev is served: found and listed through the core. */
+	mdev_set_host_data(dev->mdev, dev);
 	log_device(LOG_LEVEL_INFO, dev->uuid, "start",
 		   "%s on parent %s, socket %s", type, parent,
 		   dev->socket_path);
@@ -193,7 +174,8 @@ int device_sockets_destroy(struct daemon_device *dev)
 	struct device_sockets *devs = dev->owner;
 	int ret;
 
-	device_sockets_detach(devs, dev);
+	/* No longer served: the core stops finding it for us. */
+	mdev_set_host_data(dev->mdev, NULL);
 	/* The server goes first: it closes the client's use of the mdev. */
 	vu_server_free(dev->server);
 	dev->server = NULL;

@@ -65,9 +65,6 @@ struct daemon_device *device_sockets_find(struct device_sockets *devs,
 struct daemon_device *device_sockets_next(struct device_sockets *devs,
 					  struct daemon_device *prev);
 
-/** device_sockets_count() - how many devices are served. */
-unsigned int device_sockets_count(const struct device_sockets *devs);
-
 /* ---- removal (removal.c) ---- */
 
 /*

@@ -17,6 +17,7 @@
 #include "event_loop.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -214,6 +215,8 @@ static int event_loop_poll(struct event_loop *loop, struct epoll_event *events,
 		}
 		if (n < 0 && errno != EINTR)
 			return -errno;
+		/* A client on this CPU must run to send what we wait for. */
+		sched_yield();
 	} while (!loop->stop && event_loop_now_ns() < deadline);
 	return 0;
 }

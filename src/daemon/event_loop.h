@@ -52,7 +52,7 @@ int event_loop_run(struct event_loop *loop);
  */
 void event_loop_set_poll_us(struct event_loop *loop, unsigned int max_us);
 
-/* What polling did so far (for tests and logs). */
+/* What polling did so far (for tests and logs); counted with polling on. */
 struct event_loop_poll_stats {
 	uint64_t poll_hits; /* waits that found their events while polling */
 	uint64_t sleeps; /* waits that went to sleep in epoll_wait */

@@ -27,7 +27,10 @@
 #include "drivers/mtty/mtty_driver.h"
 #include "event_loop.h"
 #include "log.h"
+#include "management/definition_store.h"
+#include "management/service.h"
 #include "runtime_dir.h"
+#include "sysfs_fuse.h"
 #include "umdev_version.h"
 
 #define UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS 2000
@@ -50,6 +53,8 @@ enum {
 struct umdevd_options {
 	const char *runtime_dir;
 	const char *driver_dir;
+	const char *config_dir;
+	const char *sysfs_dir;
 	unsigned int remove_timeout_ms;
 	unsigned int max_dma_maps;
 	unsigned int max_control_conns;
@@ -76,6 +81,11 @@ static void umdevd_usage(FILE *f)
 		"                           else /run/umdev as root, else $XDG_RUNTIME_DIR/umdev)\n"
 		"  --driver-dir DIR         load every vendor driver DIR/*.so at start\n"
 		"                           (default " UMDEV_DRIVER_DIR ")\n"
+		"  --config-dir DIR         device definitions (default: $UMDEV_CONFIG_DIR,\n"
+		"                           else " MGMT_CONFIG_DIR_DEFAULT
+		", mdevctl's)\n"
+		"  --sysfs DIR              mount the sysfs-compatible tree (FUSE) at DIR,\n"
+		"                           for mdevctl and libvirt\n"
 		"  --remove-timeout-ms N    how long a stop waits for an attached client\n"
 		"                           to let go before forcing it off (default %d)\n"
 		"  --driver-opt DRIVER.KEY=VALUE\n"
@@ -133,6 +143,8 @@ static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
 		  UMDEVD_OPT_MAX_CONTROL_PER_PEER },
 		{ "max-control-output", required_argument, NULL,
 		  UMDEVD_OPT_MAX_CONTROL_OUTPUT },
+		{ "config-dir", required_argument, NULL, 'C' },
+		{ "sysfs", required_argument, NULL, 'S' },
 		{ "driver-opt", required_argument, NULL, 'O' },
 		{ "poll-us", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -159,6 +171,12 @@ static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
 			break;
 		case 'D':
 			opt->driver_dir = optarg;
+			break;
+		case 'C':
+			opt->config_dir = optarg;
+			break;
+		case 'S':
+			opt->sysfs_dir = optarg;
 			break;
 		case 't':
 			ret = umdevd_number("--remove-timeout-ms", optarg, 0,
@@ -423,6 +441,11 @@ int main(int argc, char **argv)
 	struct device_sockets *devices = NULL;
 	struct driver_loader_config lcfg = { 0 };
 	struct driver_loader *drivers = NULL;
+	struct mgmt_service_config mcfg = { 0 };
+	struct mgmt_service *mgmt = NULL;
+	struct sysfs_fuse_config fcfg = { 0 };
+	struct sysfs_fuse *sysfs = NULL;
+	char config_dir[PATH_MAX];
 	struct mdev_core *core = NULL;
 	struct event_loop *loop = NULL;
 	char runtime_dir[PATH_MAX], control_path[PATH_MAX], why[PATH_MAX + 256];
@@ -459,6 +482,11 @@ int main(int argc, char **argv)
 			control_path);
 		return 1;
 	}
+	ret = runtime_dir_clean_stale(runtime_dir);
+	if (ret > 0)
+		log_msg(LOG_LEVEL_INFO,
+			"removed %d stale device socket%s left in %s", ret,
+			ret == 1 ? "" : "s", runtime_dir);
 
 	loop = event_loop_new();
 	if (!loop) {
@@ -476,8 +504,10 @@ int main(int argc, char **argv)
 		log_msg(LOG_LEVEL_ERROR, "mdev core: %s", strerror(errno));
 		goto out;
 	}
-	if (umdevd_set_driver_options(core, &opt))
+	if (umdevd_set_driver_options(core, &opt)) {
+		status = 2; /* a bad command line */
 		goto out;
+	}
 	dcfg.core = core;
 	dcfg.loop = loop;
 	dcfg.runtime_dir = runtime_dir;
@@ -501,14 +531,47 @@ int main(int argc, char **argv)
 	/* The built-in mtty enters through the same ABI as loaded drivers. */
 	ret = driver_loader_add_builtin(drivers, &mtty_builtin_entry, NULL, 0);
 	if (ret) {
-		umdevd_check_driver_options(core);
+		if (umdevd_check_driver_options(core))
+			status = 2;
 		goto out;
 	}
 	/* A refused driver is logged; the daemon serves the others. */
 	driver_loader_load_dir(drivers, opt.driver_dir);
 	/* ...but a daemon started with options nobody took is a mistake. */
-	if (umdevd_check_driver_options(core))
+	if (umdevd_check_driver_options(core)) {
+		status = 2;
 		goto out;
+	}
+	ret = mgmt_store_resolve(opt.config_dir, config_dir,
+				 sizeof(config_dir));
+	if (ret) {
+		log_msg(LOG_LEVEL_ERROR, "config directory: %s",
+			strerror(-ret));
+		goto out;
+	}
+	mcfg.core = core;
+	mcfg.devices = devices;
+	mcfg.config_dir = config_dir;
+	mgmt = mgmt_service_new(&mcfg);
+	if (!mgmt) {
+		log_msg(LOG_LEVEL_ERROR, "management: %s", strerror(errno));
+		goto out;
+	}
+	/* A malformed definition is logged and skipped, never fatal. */
+	mgmt_service_load(mgmt);
+	if (opt.sysfs_dir) {
+		fcfg.mountpoint = opt.sysfs_dir;
+		fcfg.loop = loop;
+		fcfg.core = core;
+		fcfg.devices = devices;
+		fcfg.mgmt = mgmt;
+		sysfs = sysfs_fuse_new(&fcfg);
+		if (!sysfs) {
+			log_msg(LOG_LEVEL_ERROR, "--sysfs %s: %s",
+				opt.sysfs_dir, strerror(errno));
+			goto out;
+		}
+	}
 	ccfg.socket_path = control_path;
 	ccfg.loop = loop;
 	ccfg.core = core;
@@ -517,6 +580,7 @@ int main(int argc, char **argv)
 	ccfg.max_conns_per_peer = opt.max_control_per_peer;
 	ccfg.max_output = opt.max_control_output;
 	ccfg.loader = drivers;
+	ccfg.mgmt = mgmt;
 	control = control_server_new(&ccfg);
 	if (!control) {
 		log_msg(LOG_LEVEL_ERROR, "control socket %s: %s", control_path,
@@ -526,6 +590,8 @@ int main(int argc, char **argv)
 
 	log_msg(LOG_LEVEL_INFO, "listening on %s (pid %d, %llu fds)",
 		control_path, (int)getpid(), (unsigned long long)fd_limit);
+	/* Every registered parent's auto definitions, once. */
+	mgmt_service_parents_changed(mgmt);
 	umdevd_announce_ready(control_path);
 
 	ret = event_loop_run(loop);
@@ -533,10 +599,22 @@ int main(int argc, char **argv)
 		log_msg(LOG_LEVEL_ERROR, "event loop: %s", strerror(-ret));
 	else
 		status = 0;
+	if (opt.poll_us) {
+		struct event_loop_poll_stats st;
+
+		event_loop_get_poll_stats(loop, &st);
+		log_msg(LOG_LEVEL_INFO,
+			"polling: %llu waits found events while polling, %llu slept",
+			(unsigned long long)st.poll_hits,
+			(unsigned long long)st.sleeps);
+	}
 out:
 	/* Control first: nobody may start devices while they go away. */
 	control_server_free(control);
 	device_sockets_free(devices);
+	/* After the devices: pending `remove` writes got their answers. */
+	sysfs_fuse_free(sysfs);
+	mgmt_service_free(mgmt);
 	driver_loader_free(drivers);
 	if (core)
 		mdev_core_free(core);

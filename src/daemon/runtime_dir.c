@@ -4,6 +4,8 @@
  */
 #include "runtime_dir.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -160,4 +162,33 @@ int runtime_dir_device_socket(const char *dir, const char *uuid, char *buf,
 		return -EINVAL;
 	snprintf(name, sizeof(name), "%s.sock", uuid);
 	return runtime_dir_socket_path(dir, name, buf, len);
+}
+
+int runtime_dir_clean_stale(const char *dir)
+{
+	char name[37];
+	struct dirent *e;
+	struct stat st;
+	int n = 0;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
+		if (len != 36 + 5 || strcmp(e->d_name + 36, ".sock"))
+			continue;
+		memcpy(name, e->d_name, 36);
+		name[36] = '\0';
+		if (!mdev_uuid_valid(name) ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISSOCK(st.st_mode))
+			continue;
+		if (!unlinkat(dirfd(d), e->d_name, 0))
+			n++;
+	}
+	closedir(d);
+	return n;
 }

@@ -52,4 +52,11 @@ int runtime_dir_socket_path(const char *dir, const char *name, char *buf,
 int runtime_dir_device_socket(const char *dir, const char *uuid, char *buf,
 			      size_t len);
 
+/**
+ * runtime_dir_clean_stale() - unlink every <uuid>.sock socket in @dir: left
+ * by a umdevd that was killed (call only once no other umdevd serves @dir).
+ * Return: how many were removed, or the -errno of opendir.
+ */
+int runtime_dir_clean_stale(const char *dir);
+
 #endif

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -119,6 +120,8 @@ static ssize_t vu_client_poll_fill(struct umdev_client *c)
 		n = vu_rx_fill(&c->rx, c->fd);
 		if (n != -EAGAIN && n != -EINTR)
 			return n;
+		/* Let a server on this CPU run: it is what we wait for. */
+		sched_yield();
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	} while (now < deadline);

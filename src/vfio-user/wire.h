@@ -13,34 +13,37 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <umdev/client.h>
+
 /*
- * Commands (header "command" field) that umdev sends or serves.  The spec
- * has more (DMA_READ/DMA_WRITE 11-12, MIG_DATA_READ/WRITE 17-18): each gets
- * its constant with its implementation; until then it is refused with
- * ENOTSUP, like any unknown command.
+ * Commands (header "command" field) that umdev sends or serves, with the
+ * numbers of <umdev/client.h>.  The spec has more (DMA_READ/DMA_WRITE
+ * 11-12, MIG_DATA_READ/WRITE 17-18): each gets its constant with its
+ * implementation; until then it is refused with ENOTSUP, like any unknown
+ * command.
  */
 enum vu_command {
-	VU_CMD_VERSION = 1,
-	VU_CMD_DMA_MAP = 2,
-	VU_CMD_DMA_UNMAP = 3,
-	VU_CMD_DEVICE_GET_INFO = 4,
-	VU_CMD_DEVICE_GET_REGION_INFO = 5,
-	VU_CMD_DEVICE_GET_REGION_IO_FDS = 6,
-	VU_CMD_DEVICE_GET_IRQ_INFO = 7,
-	VU_CMD_DEVICE_SET_IRQS = 8,
-	VU_CMD_REGION_READ = 9,
-	VU_CMD_REGION_WRITE = 10,
-	VU_CMD_DEVICE_RESET = 13,
-	VU_CMD_REGION_WRITE_MULTI = 15,
-	VU_CMD_DEVICE_FEATURE = 16,
+	VU_CMD_VERSION = UMDEV_VU_CMD_VERSION,
+	VU_CMD_DMA_MAP = UMDEV_VU_CMD_DMA_MAP,
+	VU_CMD_DMA_UNMAP = UMDEV_VU_CMD_DMA_UNMAP,
+	VU_CMD_DEVICE_GET_INFO = UMDEV_VU_CMD_DEVICE_GET_INFO,
+	VU_CMD_DEVICE_GET_REGION_INFO = UMDEV_VU_CMD_DEVICE_GET_REGION_INFO,
+	VU_CMD_DEVICE_GET_REGION_IO_FDS = UMDEV_VU_CMD_DEVICE_GET_REGION_IO_FDS,
+	VU_CMD_DEVICE_GET_IRQ_INFO = UMDEV_VU_CMD_DEVICE_GET_IRQ_INFO,
+	VU_CMD_DEVICE_SET_IRQS = UMDEV_VU_CMD_DEVICE_SET_IRQS,
+	VU_CMD_REGION_READ = UMDEV_VU_CMD_REGION_READ,
+	VU_CMD_REGION_WRITE = UMDEV_VU_CMD_REGION_WRITE,
+	VU_CMD_DEVICE_RESET = UMDEV_VU_CMD_DEVICE_RESET,
+	VU_CMD_REGION_WRITE_MULTI = UMDEV_VU_CMD_REGION_WRITE_MULTI,
+	VU_CMD_DEVICE_FEATURE = UMDEV_VU_CMD_DEVICE_FEATURE,
 };
 
-/* Header flags. */
-#define VU_FLAG_TYPE_MASK 0x0fu
-#define VU_TYPE_COMMAND 0x0u
-#define VU_TYPE_REPLY 0x1u
-#define VU_FLAG_NO_REPLY 0x10u
-#define VU_FLAG_ERROR 0x20u
+/* Header flags (<umdev/client.h>). */
+#define VU_FLAG_TYPE_MASK UMDEV_VU_FLAG_TYPE_MASK
+#define VU_TYPE_COMMAND UMDEV_VU_TYPE_COMMAND
+#define VU_TYPE_REPLY UMDEV_VU_TYPE_REPLY
+#define VU_FLAG_NO_REPLY UMDEV_VU_FLAG_NO_REPLY
+#define VU_FLAG_ERROR UMDEV_VU_FLAG_ERROR
 
 /* Protocol version this implementation speaks. */
 #define VU_VERSION_MAJOR 0

@@ -81,7 +81,7 @@ int e2e_daemon_start(struct e2e_daemon *d, const char *const *extra_args)
 {
 	const char *argv[32];
 	char line[256];
-	int out[2], argc = 0, logfd, ret;
+	int out[2], argc = 0, logfd, ret, i;
 
 	memset(d, 0, sizeof(*d));
 	strcpy(d->tmp_dir, "/tmp/umdev-e2e-XXXXXX");
@@ -96,6 +96,16 @@ int e2e_daemon_start(struct e2e_daemon *d, const char *const *extra_args)
 	argv[argc++] = "--runtime-dir";
 	argv[argc++] = d->runtime_dir;
 	argv[argc++] = "--verbose";
+	/* Definitions in the test's own directory, never /etc/mdevctl.d. */
+	snprintf(d->config_dir, sizeof(d->config_dir), "%s/config",
+		 d->tmp_dir);
+	for (i = 0; extra_args && extra_args[i]; i++)
+		if (!strcmp(extra_args[i], "--config-dir"))
+			break;
+	if (!extra_args || !extra_args[i]) {
+		argv[argc++] = "--config-dir";
+		argv[argc++] = d->config_dir;
+	}
 	while (extra_args && *extra_args && argc < 30)
 		argv[argc++] = *extra_args++;
 	argv[argc] = NULL;
@@ -470,13 +480,14 @@ int e2e_raw_negotiate(int fd)
 
 	memcpy(payload, ver, sizeof(ver));
 	memcpy(payload + sizeof(ver), E2E_QEMU_CAPS, sizeof(E2E_QEMU_CAPS));
-	ret = e2e_raw_send(fd, 1, E2E_VU_VERSION, 0, payload, len, NULL, 0);
+	ret = e2e_raw_send(fd, 1, UMDEV_VU_CMD_VERSION, 0, payload, len, NULL,
+			   0);
 	if (ret)
 		return ret;
 	ret = e2e_raw_recv(fd, &hdr, payload, sizeof(payload));
 	if (ret < 0)
 		return ret;
-	if (hdr.flags & E2E_VU_ERROR)
+	if (hdr.flags & UMDEV_VU_FLAG_ERROR)
 		return -(int)hdr.error;
 	return 0;
 }

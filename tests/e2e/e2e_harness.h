@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <umdev/client.h>
+
 #define E2E_UUID_A "8a4b1f3e-0c2d-4e5f-9a6b-7c8d9e0f1a2b"
 #define E2E_UUID_B "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9"
 #define E2E_UUID_C "c0ffee00-1234-4abc-8def-0123456789ab"
@@ -26,6 +28,7 @@ struct e2e_daemon {
 	pid_t pid;
 	char tmp_dir[64]; /* mkdtemp; holds run/ and umdevd.log */
 	char runtime_dir[128];
+	char config_dir[128]; /* --config-dir, unless extra_args give one */
 	char log_path[256];
 	char control_path[256];
 };
@@ -105,17 +108,6 @@ struct e2e_vu_hdr {
 	uint32_t error;
 } __attribute__((packed));
 _Static_assert(sizeof(struct e2e_vu_hdr) == 16, "vfio-user header");
-
-#define E2E_VU_VERSION 1
-#define E2E_VU_DEVICE_GET_INFO 4
-#define E2E_VU_GET_REGION_INFO 5
-#define E2E_VU_GET_IRQ_INFO 7
-#define E2E_VU_SET_IRQS 8
-#define E2E_VU_REGION_READ 9
-#define E2E_VU_REGION_WRITE 10
-#define E2E_VU_TYPE_REPLY 0x1u
-#define E2E_VU_NO_REPLY 0x10u
-#define E2E_VU_ERROR 0x20u
 
 /* QEMU 10.1's vfio-user-pci proposal, byte for byte. */
 #define E2E_QEMU_CAPS                                                            \

@@ -6,11 +6,16 @@
 # MSI).  Then the refusals (no entry point, ABI major too new, duplicate
 # name, failing init) at start and through the control socket, while mtty
 # devices keep being served; and unloading a driver whose device has a
-# client (request, then the bounded wait).  Prints TAP.  $1 = build dir.
+# client (request, then the bounded wait).  Last, a driver written for ABI
+# 1.0 (tests/abi/old-driver/: the doorbell with the frozen 1.0 headers),
+# built against those headers only, loaded into this umdevd: its device
+# passes the same client checks, and a host of this ABI sees every callback
+# added after 1.0 as absent (old_host.c).  Prints TAP.  $1 = build dir.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd)
 here=$top/tests/e2e/driver-abi
+old=$top/tests/abi/old-driver
 tmp=$(mktemp -d /tmp/umdev-driver-abi.XXXXXX)
 daemon=
 holder=
@@ -90,6 +95,22 @@ for b in noentry abi dup init; do
 		"$here/bad_$b.c" $flags >>"$tmp/cc.log" 2>&1 || bad_ok=1
 done
 ok $bad_ok "the four bad drivers build against the install" "$tmp/cc.log"
+
+# ---- the 1.0 driver: the frozen headers only, today's libumdev ----
+cp -r "$old" "$tmp/old"
+make -C "$tmp/old" CFLAGS="-O2 -Werror" UMDEV_CFLAGS="-I$tmp/old/include" \
+	UMDEV_LIBS="-L$libdir -lumdev" doorbell.so >"$tmp/old-make.log" 2>&1 &&
+	grep -q '^#define UMDEV_DRIVER_ABI_MINOR 0$' "$tmp/old/include/umdev/mdev.h"
+ok $? "the 1.0 doorbell builds against the frozen 1.0 headers alone" "$tmp/old-make.log"
+nm -D --undefined-only --with-symbol-versions "$tmp/old/doorbell.so" |
+	awk '{print $2}' >"$tmp/old-syms"
+has "$tmp/old-syms" "mdev_register_parent@UMDEV_1.0" &&
+	! grep -q '@UMDEV_1\.[1-9]' "$tmp/old-syms"
+ok $? "it links only UMDEV_1.0 symbols (the 1.0 mdev_register_parent)" "$tmp/old-syms"
+# shellcheck disable=SC2086
+$cc -std=gnu11 -Wall -Werror -I"$old" -o "$tmp/bin/old_host" \
+	"$here/old_host.c" $flags -ldl >>"$tmp/cc.log" 2>&1
+ok $? "old_host (a host of this ABI) builds against the install" "$tmp/cc.log"
 
 # ---- start the installed umdevd with the driver directory ----
 run=$tmp/run
@@ -198,6 +219,22 @@ req "{\"op\":\"load-driver\",\"path\":\"$tmp/drivers/doorbell.so\"}" >"$tmp/req.
 	LD_LIBRARY_PATH=$libdir "$tmp/bin/doorbell_client" "$run/$uuid.sock" \
 		>"$tmp/client.log" 2>&1
 ok $? "load-driver brings it back and its device works again" "$tmp/client.log"
+
+# ---- the 1.0 driver in this umdevd ----
+req '{"op":"unload-driver","name":"doorbell"}' >"$tmp/req.log" &&
+	req "{\"op\":\"load-driver\",\"path\":\"$tmp/old/doorbell.so\"}" >"$tmp/req.log" &&
+	has "$tmp/req.log" '"abi":"1.0"' &&
+	has "$log" "driver $tmp/old/doorbell.so: loaded \"doorbell\" (ABI 1.0"
+ok $? "umdevd (ABI $(awk '$2 ~ /^UMDEV_DRIVER_ABI_M/ {printf "%s%s", s, $3; s="."}' "$top/include/umdev/mdev.h")) loads the 1.0 driver in place of the current one" "$tmp/req.log"
+uuid=$(ctl start -p doorbell -t doorbell-1 2>"$tmp/start.log") &&
+	LD_LIBRARY_PATH=$libdir "$tmp/bin/doorbell_client" "$run/$uuid.sock" \
+		>"$tmp/client.log" 2>&1
+ok $? "the 1.0 driver's device passes the doorbell client checks" "$tmp/client.log"
+ctl info -u "$mtty" >"$tmp/mtty-info.log" 2>&1
+ok $? "the mtty device is still served beside the 1.0 driver" "$tmp/mtty-info.log"
+LD_LIBRARY_PATH=$libdir "$tmp/bin/old_host" "$tmp/old/doorbell.so" >"$tmp/old-host.log" 2>&1
+ok $? "a host of this ABI sees the 1.0 driver's migration callbacks as absent" "$tmp/old-host.log"
+sed 's/^/# /' "$tmp/old-host.log"
 
 kill -TERM "$daemon"
 wait "$daemon"

@@ -44,7 +44,7 @@ static void expect_refused(const char *opt, const char *arg, const char *needle)
 	if (status == 0 || !err || !strstr(err, needle))
 		fprintf(stderr, "# %s %s: status %d, stderr: %s\n", opt, arg,
 			status, err ? err : "(none)");
-	assert_int_not_equal(status, 0);
+	assert_int_equal(status, 2); /* a bad command line */
 	assert_non_null(err);
 	assert_non_null(strstr(err, needle));
 	/* Refused before serving: no control socket left behind. */

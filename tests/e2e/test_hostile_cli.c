@@ -32,6 +32,8 @@
 struct fake {
 	int listen_fd;
 	const char *reply; /* NULL: read the request, answer nothing */
+	/* The answer to "defined" (list asks for both), when not NULL. */
+	const char *defined;
 	bool vfio_user; /* a device server instead of a control server */
 	uint32_t num_regions, num_irqs;
 	pthread_t thread;
@@ -71,20 +73,20 @@ static bool fake_vu_one(struct fake *f, int fd)
 	if (n < 0)
 		return false;
 	rh = hdr;
-	rh.flags = E2E_VU_TYPE_REPLY;
+	rh.flags = UMDEV_VU_TYPE_REPLY;
 	rh.error = 0;
-	if (hdr.command == E2E_VU_VERSION) {
+	if (hdr.command == UMDEV_VU_CMD_VERSION) {
 		memset(out, 0, 4);
 		/* major 0, minor 0 */
 		memcpy(out + 4, caps, sizeof(caps));
 		len = 4 + sizeof(caps);
-	} else if (hdr.command == E2E_VU_DEVICE_GET_INFO) {
+	} else if (hdr.command == UMDEV_VU_CMD_DEVICE_GET_INFO) {
 		uint32_t info[4] = { 16, 3, f->num_regions, f->num_irqs };
 
 		memcpy(out, info, sizeof(info));
 		len = sizeof(info);
 	} else {
-		rh.flags |= E2E_VU_ERROR;
+		rh.flags |= UMDEV_VU_FLAG_ERROR;
 		rh.error = EINVAL;
 	}
 	rh.size = (uint32_t)(sizeof(rh) + len);
@@ -136,9 +138,14 @@ static void *fake_run(void *arg)
 		} else {
 			char line[4096];
 
-			/* Read the request; answer it, or hold on silently. */
-			if (fake_read_line(fd, line, sizeof(line)) &&
-			    f->reply) {
+			bool got = fake_read_line(fd, line, sizeof(line));
+
+			/* Answer the request, or hold on silently. */
+			if (got && f->defined &&
+			    strstr(line, "\"op\":\"defined\"")) {
+				e2e_raw_send_bytes(fd, f->defined,
+						   strlen(f->defined));
+			} else if (got && f->reply) {
 				e2e_raw_send_bytes(fd, f->reply,
 						   strlen(f->reply));
 			} else if (!f->reply) {
@@ -202,8 +209,12 @@ struct cli_case {
 	const char *message; /* in stderr */
 };
 
-static void run_cases(const struct cli_case *cases, size_t n)
+/* @defined: the answer to "defined" (list asks for it too), or NULL. */
+static void run_cases(const struct cli_case *cases, size_t n,
+		      const char *defined)
 {
+	static const char empty_defined[] =
+		"{\"ok\":true,\"definitions\":[]}\n";
 	struct fake f = { 0 };
 	size_t i;
 
@@ -213,6 +224,7 @@ static void run_cases(const struct cli_case *cases, size_t n)
 		int status;
 
 		f.reply = cases[i].reply;
+		f.defined = defined ? defined : empty_defined;
 		status = umdevctl(&err, cases[i].verb, cases[i].arg1,
 				  cases[i].arg2);
 		if (status != cases[i].status ||
@@ -306,6 +318,10 @@ static void test_cli_bad_control_replies(void **state)
 		  "{\"ok\":true,\"types\":[{\"parent\":\"p\",\"type\":\"t\",\"name\":\"n\",\"device_api\":\"v\",\"available_instances\":1,\"description\":[]}]}\n",
 		  1, MAL },
 		{ "stop", "-u", UUID, "{\"ok\":true}\n", 1, MAL },
+		{ "start", "-u", UUID, "{\"ok\":true}\n", 0, NULL },
+		{ "start", "-u", UUID, "{\"ok\":1}\n", 1, MAL },
+		{ "start", "-u", UUID, "{\"ok\":false,\"error\":null}\n", 1,
+		  MAL },
 		{ "stop", "-u", UUID, "{\"ok\":true,\"forced\":\"no\"}\n", 1,
 		  MAL },
 		/* Closed without a reply; a reply cut short. */
@@ -314,46 +330,24 @@ static void test_cli_bad_control_replies(void **state)
 		  "without a reply" },
 	};
 
-	run_cases(cases, sizeof(cases) / sizeof(cases[0]));
+	run_cases(cases, sizeof(cases) / sizeof(cases[0]), NULL);
 }
 
-/* start without -u prints the UUID of the reply: it must be a string. */
-static void test_cli_start_reply(void **state)
+/* list asks for the definitions too: that reply is checked the same way. */
+static void test_cli_bad_defined_reply(void **state)
 {
-	char *const argv[] = {
-		(char *)e2e_build_path("src/cli/umdevctl"),
-		"--runtime-dir",
-		runtime_dir,
-		"--timeout",
-		"1",
-		"start",
-		"-p",
-		"mtty",
-		"-t",
-		"mtty-1",
-		NULL,
+	static const struct cli_case list = {
+		"list", NULL, NULL, "{\"ok\":true,\"devices\":[]}\n", 1, MAL
 	};
-	static const char *const bad[] = { "{\"ok\":true,\"uuid\":7}\n",
-					   "{\"ok\":true}\n",
-					   "{\"ok\":true,\"uuid\":null}\n" };
-	struct fake f = { 0 };
-	char *out = NULL, *err = NULL;
+	static const char *const bad[] = {
+		"{\"ok\":true,\"definitions\":[{\"uuid\":\"u\"}]}\n",
+		"{\"ok\":true,\"definitions\":7}\n",
+		"{\"ok\":true}\n",
+	};
 	size_t i;
 
-	fake_start(&f, "control.sock");
-	f.reply = "{\"ok\":true,\"uuid\":\"" UUID "\"}\n";
-	assert_int_equal(e2e_run(argv, NULL, &out, &err), 0);
-	assert_non_null(strstr(out, UUID));
-	free(out);
-	free(err);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		f.reply = bad[i];
-		assert_int_equal(e2e_run(argv, NULL, &out, &err), 1);
-		assert_non_null(strstr(err, MAL));
-		free(out);
-		free(err);
-	}
-	fake_stop(&f);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		run_cases(&list, 1, bad[i]);
 }
 
 /* No reply at all: umdevctl gives up after --timeout with a message. */
@@ -366,7 +360,7 @@ static void test_cli_no_reply(void **state)
 		  "umdevd did not answer within 1 s" },
 	};
 
-	run_cases(cases, sizeof(cases) / sizeof(cases[0]));
+	run_cases(cases, sizeof(cases) / sizeof(cases[0]), NULL);
 }
 
 /*
@@ -422,7 +416,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cli_bad_control_replies),
-		cmocka_unit_test(test_cli_start_reply),
+		cmocka_unit_test(test_cli_bad_defined_reply),
 		cmocka_unit_test(test_cli_no_reply),
 		cmocka_unit_test(test_cli_absurd_device),
 	};

@@ -31,8 +31,6 @@
 #define MAX_DMA_MAPS 32
 #define MAX_CONNS 12
 #define MAX_PER_PEER 4
-#define VU_DMA_MAP 2
-#define VU_DMA_UNMAP 3
 
 static struct e2e_daemon daemon_;
 static const char *const limits[] = { "--max-dma-maps",
@@ -90,13 +88,14 @@ static int dma_map(int fd, uint16_t id, uint64_t address)
 
 	assert_true(mfd >= 0);
 	assert_int_equal(ftruncate(mfd, 4096), 0);
-	ret = e2e_raw_send(fd, id, VU_DMA_MAP, 0, &m, sizeof(m), &mfd, 1);
+	ret = e2e_raw_send(fd, id, UMDEV_VU_CMD_DMA_MAP, 0, &m, sizeof(m), &mfd,
+			   1);
 	close(mfd);
 	assert_int_equal(ret, 0);
 	ret = e2e_raw_recv(fd, &hdr, NULL, 0);
 	assert_true(ret >= 0);
 	assert_int_equal(hdr.msg_id, id);
-	return hdr.flags & E2E_VU_ERROR ? (int)hdr.error : 0;
+	return hdr.flags & UMDEV_VU_FLAG_ERROR ? (int)hdr.error : 0;
 }
 
 /*
@@ -156,8 +155,8 @@ static void test_stray_fds_dropped(void **state)
 		int n;
 
 		assert_int_equal(e2e_raw_send(fd, (uint16_t)i,
-					      E2E_VU_DEVICE_GET_INFO, 0, info,
-					      sizeof(info), fds, 16),
+					      UMDEV_VU_CMD_DEVICE_GET_INFO, 0,
+					      info, sizeof(info), fds, 16),
 				 0);
 		assert_true(e2e_raw_recv(fd, &hdr, NULL, 0) >= 0);
 		n = e2e_fd_count(daemon_.pid);

@@ -170,7 +170,7 @@ static void expect_refusal(int fd, uint16_t msg_id, const char *name)
 	if (ret < 0)
 		fail_msg("%s: no reply and no close (%s)", name,
 			 strerror(-ret));
-	if (!(hdr.flags & E2E_VU_ERROR) || !hdr.error)
+	if (!(hdr.flags & UMDEV_VU_FLAG_ERROR) || !hdr.error)
 		fail_msg("%s: accepted (flags 0x%x)", name, hdr.flags);
 	assert_int_equal(hdr.msg_id, msg_id);
 	assert_int_equal(hdr.size, sizeof(hdr));
@@ -181,7 +181,7 @@ static void send_read(int fd, uint16_t id, uint32_t region, uint64_t offset,
 {
 	struct region_access ra = { offset, region, count };
 
-	assert_int_equal(e2e_raw_send(fd, id, E2E_VU_REGION_READ, 0, &ra,
+	assert_int_equal(e2e_raw_send(fd, id, UMDEV_VU_CMD_REGION_READ, 0, &ra,
 				      sizeof(ra), NULL, 0),
 			 0);
 }
@@ -197,8 +197,8 @@ static void send_set_irqs(int fd, uint16_t id, uint32_t flags, uint32_t index,
 		.count = count,
 	};
 
-	assert_int_equal(e2e_raw_send(fd, id, E2E_VU_SET_IRQS, 0, &set,
-				      sizeof(set), NULL, 0),
+	assert_int_equal(e2e_raw_send(fd, id, UMDEV_VU_CMD_DEVICE_SET_IRQS, 0,
+				      &set, sizeof(set), NULL, 0),
 			 0);
 }
 
@@ -227,7 +227,7 @@ static void bad_size_over_max(int fd)
 {
 	struct e2e_vu_hdr hdr = {
 		.msg_id = 0x55,
-		.command = E2E_VU_REGION_WRITE,
+		.command = UMDEV_VU_CMD_REGION_WRITE,
 		.size = 16 + (64u << 20),
 	};
 
@@ -242,8 +242,8 @@ static void bad_unknown_command(int fd)
 
 static void bad_reply_from_client(int fd)
 {
-	assert_int_equal(e2e_raw_send(fd, 0x55, E2E_VU_DEVICE_GET_INFO,
-				      E2E_VU_TYPE_REPLY, NULL, 0, NULL, 0),
+	assert_int_equal(e2e_raw_send(fd, 0x55, UMDEV_VU_CMD_DEVICE_GET_INFO,
+				      UMDEV_VU_TYPE_REPLY, NULL, 0, NULL, 0),
 			 0);
 }
 
@@ -279,8 +279,8 @@ static void bad_write_short_payload(int fd)
 
 	memcpy(buf, &ra, sizeof(ra));
 	memset(buf + sizeof(ra), 0, 2); /* 2 data bytes for a count of 8 */
-	assert_int_equal(e2e_raw_send(fd, 0x55, E2E_VU_REGION_WRITE, 0, buf,
-				      sizeof(buf), NULL, 0),
+	assert_int_equal(e2e_raw_send(fd, 0x55, UMDEV_VU_CMD_REGION_WRITE, 0,
+				      buf, sizeof(buf), NULL, 0),
 			 0);
 }
 
@@ -312,14 +312,15 @@ static void bad_too_many_fds(int fd)
 		.count = 1,
 	};
 
-	send_with_eventfds(fd, E2E_VU_SET_IRQS, &set, sizeof(set), 20);
+	send_with_eventfds(fd, UMDEV_VU_CMD_DEVICE_SET_IRQS, &set, sizeof(set),
+			   20);
 }
 
 static void bad_fds_on_read(int fd)
 {
 	struct region_access ra = { 0, VFIO_PCI_CONFIG_REGION_INDEX, 4 };
 
-	send_with_eventfds(fd, E2E_VU_REGION_READ, &ra, sizeof(ra), 2);
+	send_with_eventfds(fd, UMDEV_VU_CMD_REGION_READ, &ra, sizeof(ra), 2);
 }
 
 static void bad_irq_start(int fd)
@@ -370,7 +371,8 @@ static void bad_irq_fds_for_count(int fd)
 		.count = 1,
 	};
 
-	send_with_eventfds(fd, E2E_VU_SET_IRQS, &set, sizeof(set), 2);
+	send_with_eventfds(fd, UMDEV_VU_CMD_DEVICE_SET_IRQS, &set, sizeof(set),
+			   2);
 }
 
 static void bad_irq_fd_with_data_none(int fd)
@@ -383,7 +385,8 @@ static void bad_irq_fd_with_data_none(int fd)
 		.count = 1,
 	};
 
-	send_with_eventfds(fd, E2E_VU_SET_IRQS, &set, sizeof(set), 1);
+	send_with_eventfds(fd, UMDEV_VU_CMD_DEVICE_SET_IRQS, &set, sizeof(set),
+			   1);
 }
 
 static const struct bad_case bad_cases[] = {
@@ -440,7 +443,7 @@ static void test_error_then_valid(void **state)
 	send_read(fd, 0x62, VFIO_PCI_CONFIG_REGION_INDEX, 0, 2);
 	if (e2e_raw_recv(fd, &hdr, buf, sizeof(buf)) >= 0) {
 		assert_int_equal(hdr.msg_id, 0x62);
-		assert_false(hdr.flags & E2E_VU_ERROR);
+		assert_false(hdr.flags & UMDEV_VU_FLAG_ERROR);
 	}
 	close_negotiated(fd);
 	assert_device_usable();
@@ -452,7 +455,7 @@ static void killed_after(size_t bytes)
 	struct region_access ra = { 0, VFIO_PCI_CONFIG_REGION_INDEX, 4 };
 	struct e2e_vu_hdr hdr = {
 		.msg_id = 9,
-		.command = E2E_VU_REGION_READ,
+		.command = UMDEV_VU_CMD_REGION_READ,
 		.size = sizeof(hdr) + sizeof(ra),
 	};
 	char msg[sizeof(hdr) + sizeof(ra)];

@@ -130,11 +130,11 @@ static int version_exchange(const void *payload, size_t len,
 	int ret;
 
 	assert_true(fd >= 0);
-	assert_int_equal(e2e_raw_send(fd, 7, E2E_VU_VERSION, 0, payload, len,
-				      NULL, 0),
+	assert_int_equal(e2e_raw_send(fd, 7, UMDEV_VU_CMD_VERSION, 0, payload,
+				      len, NULL, 0),
 			 0);
 	ret = e2e_raw_recv(fd, hdr, reply, reply_len);
-	if (ret >= 0 && !(hdr->flags & E2E_VU_ERROR)) {
+	if (ret >= 0 && !(hdr->flags & UMDEV_VU_FLAG_ERROR)) {
 		close(fd);
 		return ret;
 	}
@@ -156,8 +156,8 @@ static void test_version_qemu(void **state)
 			     sizeof(reply) - 1);
 	assert_true(n > 4);
 	assert_int_equal(hdr.msg_id, 7);
-	assert_int_equal(hdr.command, E2E_VU_VERSION);
-	assert_int_equal(hdr.flags & 0xf, E2E_VU_TYPE_REPLY);
+	assert_int_equal(hdr.command, UMDEV_VU_CMD_VERSION);
+	assert_int_equal(hdr.flags & 0xf, UMDEV_VU_TYPE_REPLY);
 	memcpy(ver, reply, 4);
 	assert_int_equal(ver[0], 0);
 	assert_int_equal(ver[1], 0);
@@ -576,12 +576,12 @@ static void bad_region_read(struct e2e_daemon *d, const char *uuid)
 
 	assert_true(fd >= 0);
 	assert_int_equal(e2e_raw_negotiate(fd), 0);
-	assert_int_equal(e2e_raw_send(fd, 3, E2E_VU_REGION_READ, 0, &rw,
+	assert_int_equal(e2e_raw_send(fd, 3, UMDEV_VU_CMD_REGION_READ, 0, &rw,
 				      sizeof(rw), NULL, 0),
 			 0);
 	/* The server logs a refusal before it queues the reply. */
 	assert_true(e2e_raw_recv(fd, &hdr, NULL, 0) >= 0);
-	assert_true(hdr.flags & E2E_VU_ERROR);
+	assert_true(hdr.flags & UMDEV_VU_FLAG_ERROR);
 	assert_int_equal(hdr.error, EINVAL);
 	close(fd);
 }

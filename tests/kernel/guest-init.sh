@@ -9,6 +9,7 @@
 #   R ok|not ok - NAME          a test result (the host numbers them)
 #   S umdev|diff|ref LINE      a scenario program output line (umdev checked,
 #                               umdev differential, reference differential)
+#   T umdev|ref LINE            a BAR read timing (umdev-scenario --bench-read)
 #   K LINE                      dmesg at the end
 #   END                         the summary line: its absence is a failure
 /bin/busybox mkdir -p /proc /sys /dev /tmp /usr/bin /usr/sbin /sbin
@@ -141,6 +142,24 @@ request_removal() {
 	[ ! -e "/sys/bus/mdev/devices/$u" ]
 }
 
+# bench_compare: time BAR reads through VFIO on a new mtty-1 of each
+# module, alternating umdev_mtty and the reference five times so that both
+# see the same moments of a noisy host (information only: the host prints
+# the best of each and their ratio, never a verdict).  The two modules both
+# register "mtty", so they take turns.
+bench_compare() {
+	for r in 1 2 3 4 5; do
+		for m in umdev:umdev_mtty ref:mtty; do
+			insmod "/${m#*:}.ko" || return 1
+			u=$(create mtty-1) || return 1
+			umdev-scenario --bench-read 4000 --vfio "$u" 2>&1 |
+				sed "s/^/T ${m%%:*} /" >&3
+			remove "$u"
+			rmmod "${m#*:}" || return 1
+		done
+	done
+}
+
 sysfs_names() {
 	[ "$(cat $PARENT/mdev_supported_types/mtty-1/name)" = "Single port serial" ] &&
 		[ "$(cat $PARENT/mdev_supported_types/mtty-2/name)" = "Dual port serial" ] &&
@@ -199,6 +218,7 @@ if [ -f /mtty.ko ]; then
 	check "insmod reference mtty" insmod /mtty.ko
 	run_scenarios ref --diff
 	check "rmmod reference mtty" rmmod mtty
+	check "BAR read timing, umdev_mtty and reference in turn" bench_compare
 fi
 
 check "load/unload umdev_mtty x$LOOPS with devices" load_unload_loop

@@ -148,6 +148,39 @@ static int scn_vfio_mig_set_state(void *ctx, uint32_t state, int *data_fd)
 	return 0;
 }
 
+static int scn_vfio_mig_flags(void *ctx, uint64_t *flags)
+{
+	struct scn_vfio *v = ctx;
+	uint8_t buf[sizeof(struct vfio_device_feature) +
+		    sizeof(struct vfio_device_feature_migration)]
+		__attribute__((aligned(8))) = { 0 };
+	struct vfio_device_feature *f = (void *)buf;
+	struct vfio_device_feature_migration *m = (void *)f->data;
+
+	f->argsz = sizeof(buf);
+	f->flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION;
+	if (ioctl(v->device, VFIO_DEVICE_FEATURE, f))
+		return -errno;
+	*flags = m->flags;
+	return 0;
+}
+
+/* PRE_COPY came with Linux 6.2's <linux/vfio.h>. */
+#ifdef VFIO_MIG_GET_PRECOPY_INFO
+static int scn_vfio_mig_precopy_info(void *ctx, int data_fd, uint64_t *initial,
+				     uint64_t *dirty)
+{
+	struct vfio_precopy_info info = { .argsz = sizeof(info) };
+
+	(void)ctx;
+	if (ioctl(data_fd, VFIO_MIG_GET_PRECOPY_INFO, &info))
+		return -errno;
+	*initial = info.initial_bytes;
+	*dirty = info.dirty_bytes;
+	return 0;
+}
+#endif
+
 static void scn_vfio_close(void *ctx)
 {
 	struct scn_vfio *v = ctx;
@@ -172,6 +205,10 @@ static const struct scn_backend_ops scn_vfio_ops = {
 	.write = scn_vfio_write,
 	.reset = scn_vfio_reset,
 	.mig_set_state = scn_vfio_mig_set_state,
+	.mig_flags = scn_vfio_mig_flags,
+#ifdef VFIO_MIG_GET_PRECOPY_INFO
+	.mig_precopy_info = scn_vfio_mig_precopy_info,
+#endif
 	.close = scn_vfio_close,
 };
 

@@ -23,18 +23,17 @@
 #define SCN_LINE_MAX 512
 #define SCN_IRQ_WAIT_MS 2000 /* generous: TCG guests are slow */
 #define SCN_NO_IRQ_WAIT_MS 100
-#define SCN_NR_IRQS 3
+#define SCN_NR_IRQS 5
 #define SCN_MIG_MAX 4096
 
-enum scn_irq { SCN_INTX, SCN_MSI, SCN_REQ };
-
 static const uint32_t scn_irq_index[SCN_NR_IRQS] = {
-	VFIO_PCI_INTX_IRQ_INDEX,
-	VFIO_PCI_MSI_IRQ_INDEX,
+	VFIO_PCI_INTX_IRQ_INDEX, VFIO_PCI_MSI_IRQ_INDEX,
+	VFIO_PCI_MSIX_IRQ_INDEX, VFIO_PCI_ERR_IRQ_INDEX,
 	VFIO_PCI_REQ_IRQ_INDEX,
 };
 
-static const char *const scn_irq_name[SCN_NR_IRQS] = { "intx", "msi", "req" };
+static const char *const scn_irq_name[SCN_NR_IRQS] = { "intx", "msi", "msix",
+						       "err", "req" };
 
 struct scn_run {
 	const char *name;
@@ -52,6 +51,8 @@ struct scn_run {
 	/* The last migration stream saved by migrate-save. */
 	uint8_t mig[SCN_MIG_MAX];
 	size_t mig_len;
+	/* The data fd the last migrate-state handed back (-1: none). */
+	int mig_fd;
 };
 
 /* Expectations parsed from the words after the step. */
@@ -479,7 +480,8 @@ static void scn_step_irq(struct scn_run *r, const struct scn_expect *e)
 	int irq, fd, ret;
 
 	if (r->nr_words != 3 || (irq = scn_irq_by_name(r->word[1])) < 0) {
-		scn_fail(r, "usage: irq intx|msi|req on|off|disable|fire");
+		scn_fail(r, "usage: irq intx|msi|msix|err|req "
+			    "on|off|disable|fire");
 		return;
 	}
 	what = r->word[2];
@@ -560,7 +562,7 @@ static void scn_step_expect_irq(struct scn_run *r, const struct scn_expect *e,
 	int irq;
 
 	if (r->nr_words != 2 || (irq = scn_irq_by_name(r->word[1])) < 0) {
-		scn_fail(r, "usage: %s intx|msi|req", r->word[0]);
+		scn_fail(r, "usage: %s intx|msi|msix|err|req", r->word[0]);
 		return;
 	}
 	if (r->irq_fd[irq] < 0) {
@@ -597,6 +599,13 @@ static int scn_mig_state_by_name(const char *s, uint32_t *state)
 		{ "running", VFIO_DEVICE_STATE_RUNNING },
 		{ "stop", VFIO_DEVICE_STATE_STOP },
 		{ "running-p2p", VFIO_DEVICE_STATE_RUNNING_P2P },
+		{ "stop-copy", VFIO_DEVICE_STATE_STOP_COPY },
+		{ "resuming", VFIO_DEVICE_STATE_RESUMING },
+		{ "error", VFIO_DEVICE_STATE_ERROR },
+#ifdef VFIO_MIG_GET_PRECOPY_INFO
+		{ "pre-copy", VFIO_DEVICE_STATE_PRE_COPY },
+		{ "pre-copy-p2p", VFIO_DEVICE_STATE_PRE_COPY_P2P },
+#endif
 	};
 	size_t i;
 
@@ -609,20 +618,67 @@ static int scn_mig_state_by_name(const char *s, uint32_t *state)
 	return -EINVAL;
 }
 
-/* migrate-state running|stop|running-p2p */
+static void scn_mig_drop_fd(struct scn_run *r)
+{
+	if (r->mig_fd >= 0)
+		close(r->mig_fd);
+	r->mig_fd = -1;
+}
+
+/*
+ * migrate-state STATE: set the migration state; a data fd it hands back
+ * (stop-copy, resuming, pre-copy) is kept for migrate-precopy-info.
+ */
 static void scn_step_mig_state(struct scn_run *r, const struct scn_expect *e)
 {
 	uint32_t state;
 	int fd = -1, ret;
 
 	if (r->nr_words != 2 || scn_mig_state_by_name(r->word[1], &state)) {
-		scn_fail(r, "usage: migrate-state running|stop|running-p2p");
+		scn_fail(r, "usage: migrate-state running|stop|running-p2p|"
+			    "stop-copy|resuming|error|pre-copy|pre-copy-p2p");
 		return;
 	}
 	ret = r->be->ops->mig_set_state(r->be->ctx, state, &fd);
-	if (fd >= 0)
-		close(fd);
+	if (!ret && fd >= 0) {
+		scn_mig_drop_fd(r);
+		r->mig_fd = fd;
+	}
 	scn_report_ok(r, e, ret);
+}
+
+/* migrate-flags: VFIO_DEVICE_FEATURE_MIGRATION's flags. */
+static void scn_step_mig_flags(struct scn_run *r, const struct scn_expect *e)
+{
+	uint64_t flags = 0;
+	int ret = r->be->ops->mig_flags ?
+			  r->be->ops->mig_flags(r->be->ctx, &flags) :
+			  -ENOTTY;
+
+	if (!scn_check_error(r, e, ret))
+		return;
+	scn_result(r, "0x%llx", (unsigned long long)flags);
+	scn_check_value(r, e, (unsigned long)flags);
+}
+
+/* migrate-precopy-info: VFIO_MIG_GET_PRECOPY_INFO on the kept data fd. */
+static void scn_step_mig_precopy(struct scn_run *r, const struct scn_expect *e)
+{
+	uint64_t initial = 0, dirty = 0;
+	int ret;
+
+	if (r->mig_fd < 0)
+		ret = -EBADF;
+	else if (!r->be->ops->mig_precopy_info)
+		ret = -ENOTTY;
+	else
+		ret = r->be->ops->mig_precopy_info(r->be->ctx, r->mig_fd,
+						   &initial, &dirty);
+	if (!scn_check_error(r, e, ret))
+		return;
+	scn_result(r, "initial=%llu dirty=%llu", (unsigned long long)initial,
+		   (unsigned long long)dirty);
+	scn_check_success_expected(r, e);
 }
 
 /* Enter @state, which must hand back a data fd (*@fd). */
@@ -756,6 +812,10 @@ static void scn_run_step(struct scn_run *r)
 			 r->be->ops->name);
 	else if (!strcmp(cmd, "migrate-state"))
 		scn_step_mig_state(r, &e);
+	else if (!strcmp(cmd, "migrate-flags"))
+		scn_step_mig_flags(r, &e);
+	else if (!strcmp(cmd, "migrate-precopy-info"))
+		scn_step_mig_precopy(r, &e);
 	else if (!strcmp(cmd, "migrate-save"))
 		scn_step_mig_save(r, &e);
 	else if (!strcmp(cmd, "migrate-load"))
@@ -817,18 +877,39 @@ static void scn_basename(const char *path, char *name, size_t len)
 		*dot = '\0';
 }
 
-/* "requires migration" in a file whose backend cannot: skip the file. */
-static bool scn_unsupported(FILE *f, const struct scn_backend *be)
+/* Can this backend's device migrate (VFIO migration v2)? */
+static bool scn_can_migrate(const struct scn_backend *be)
+{
+	uint64_t flags = 0;
+
+	if (!be->ops->mig_set_state)
+		return false;
+	/* A device may lack it (the 6.1 kernel's mtty sample). */
+	return !be->ops->mig_flags || !be->ops->mig_flags(be->ctx, &flags);
+}
+
+/*
+ * "requires migration" in a file whose device cannot migrate, or
+ * "requires pre-copy" in a program built with a <linux/vfio.h> that has
+ * no PRE_COPY (Linux 6.1's): skip the file.  Returns why, or NULL.
+ */
+static const char *scn_unsupported(FILE *f, const struct scn_backend *be)
 {
 	char line[SCN_LINE_MAX];
-	bool skip = false;
+	const char *why = NULL;
 
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "requires migration", 18) &&
-		    !be->ops->mig_set_state)
-			skip = true;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "requires ", 9))
+			continue;
+		if (!scn_can_migrate(be))
+			why = "no migration in the device";
+#ifndef VFIO_MIG_GET_PRECOPY_INFO
+		if (!strncmp(line + 9, "pre-copy", 8))
+			why = "no PRE_COPY in this <linux/vfio.h>";
+#endif
+	}
 	rewind(f);
-	return skip;
+	return why;
 }
 
 int scn_run_file(const char *path, struct scn_backend *be, unsigned int number,
@@ -836,6 +917,7 @@ int scn_run_file(const char *path, struct scn_backend *be, unsigned int number,
 {
 	struct scn_run r = { .be = be, .opt = opt };
 	char line[SCN_LINE_MAX], name[128];
+	const char *skip;
 	bool umdev_only;
 	FILE *f;
 	int i;
@@ -847,14 +929,14 @@ int scn_run_file(const char *path, struct scn_backend *be, unsigned int number,
 	r.name = name;
 	for (i = 0; i < SCN_NR_IRQS; i++)
 		r.irq_fd[i] = -1;
+	r.mig_fd = -1;
 	fprintf(opt->out, "# scenario %s (%s backend%s)\n", name, be->ops->name,
 		opt->diff ? ", differential" : "");
-	if (scn_unsupported(f, be)) {
+	skip = scn_unsupported(f, be);
+	if (skip) {
 		fclose(f);
-		fprintf(opt->out,
-			"ok %u - %s # SKIP no migration in the %s "
-			"backend\n",
-			number, name, be->ops->name);
+		fprintf(opt->out, "ok %u - %s # SKIP %s (%s backend)\n", number,
+			name, skip, be->ops->name);
 		return 0;
 	}
 	while (fgets(line, sizeof(line), f)) {
@@ -866,6 +948,7 @@ int scn_run_file(const char *path, struct scn_backend *be, unsigned int number,
 		scn_run_step(&r);
 	}
 	fclose(f);
+	scn_mig_drop_fd(&r);
 	for (i = 0; i < SCN_NR_IRQS; i++)
 		if (r.irq_fd[i] >= 0)
 			close(r.irq_fd[i]);

@@ -42,6 +42,14 @@ struct scn_backend_ops {
 	 * (-1 if none).
 	 */
 	int (*mig_set_state)(void *ctx, uint32_t state, int *data_fd);
+	/*
+	 * Optional: VFIO_DEVICE_FEATURE_MIGRATION's flags; an error (the
+	 * device has no migration) makes "requires migration" skip a file.
+	 */
+	int (*mig_flags)(void *ctx, uint64_t *flags);
+	/* Optional: VFIO_MIG_GET_PRECOPY_INFO on a PRE_COPY data fd. */
+	int (*mig_precopy_info)(void *ctx, int data_fd, uint64_t *initial,
+				uint64_t *dirty);
 	void (*close)(void *ctx);
 };
 

@@ -67,6 +67,18 @@ static void mtty_state_free(struct mdev_state *state)
 	free(state);
 }
 
+int mtty_port_timer_arm(struct mtty_port_timer *t, uint64_t delay_ns)
+{
+	if (!t->timer) {
+		if (!delay_ns)
+			return 0; /* never armed: nothing to cancel */
+		t->timer = mdev_timer_new(t->state->mdev, mtty_timer_fn, t);
+		if (!t->timer)
+			return -errno;
+	}
+	return mdev_timer_arm(t->timer, delay_ns);
+}
+
 /* Bind a new device: take its ports, build its state and model. */
 static int mtty_probe(struct mdev_device *mdev)
 {
@@ -86,17 +98,11 @@ static int mtty_probe(struct mdev_device *mdev)
 	state->intx_fd = -1;
 	state->msi_fd = -1;
 	state->req_fd = -1;
-	/* Timers first: the model cancels them when it initialises. */
+	/* Each port's timer (a timerfd) is made when the model first arms
+	 * it (mtty_port_timer_arm()): an idle device holds no fd for it. */
 	for (i = 0; i < nr_ports; i++) {
 		state->timers[i].state = state;
 		state->timers[i].port = i;
-		state->timers[i].timer =
-			mdev_timer_new(mdev, mtty_timer_fn, &state->timers[i]);
-		if (!state->timers[i].timer) {
-			ret = -errno;
-			mtty_state_free(state);
-			return ret;
-		}
 	}
 	ret = mtty_model_init(&state->model, nr_ports, &mtty_model_host, state);
 	if (ret) {

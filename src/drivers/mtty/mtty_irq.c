@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mtty_state.h"
@@ -38,12 +39,22 @@ static void mtty_set_timer(void *opaque, unsigned int port, uint64_t delay_ns)
 	struct mdev_state *state = opaque;
 
 	if (port < state->model.nr_ports)
-		mdev_timer_arm(state->timers[port].timer, delay_ns);
+		mtty_port_timer_arm(&state->timers[port], delay_ns);
+}
+
+/* The clock of mdev_timer_arm()'s timerfds. */
+static uint64_t mtty_now_ns(void *opaque)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 const struct mtty_model_host_ops mtty_model_host = {
 	.raise_irq = mtty_raise_irq,
 	.set_timer = mtty_set_timer,
+	.now_ns = mtty_now_ns,
 };
 
 /**

@@ -26,7 +26,7 @@ struct mdev_state;
 struct mtty_port_timer {
 	struct mdev_state *state;
 	unsigned int port;
-	struct mdev_timer *timer;
+	struct mdev_timer *timer; /* NULL until first armed */
 };
 
 struct mdev_state {
@@ -40,6 +40,13 @@ struct mdev_state {
 	int req_fd;
 	struct mtty_port_timer timers[MTTY_MAX_PORTS];
 };
+
+/*
+ * mtty_driver.c: arm (@delay_ns > 0) or cancel (0) port timer @t, making
+ * its mdev timer on first use.  0 or -errno (no timer could be made: the
+ * model's character timeout is then late until a later arm succeeds).
+ */
+int mtty_port_timer_arm(struct mtty_port_timer *t, uint64_t delay_ns);
 
 extern const struct umdev_device_ops mtty_device_ops;
 extern const struct mtty_model_host_ops mtty_model_host;

@@ -13,7 +13,7 @@
 
 static bool mtty_ops_valid(const struct mtty_model_host_ops *ops)
 {
-	return ops && ops->raise_irq && ops->set_timer;
+	return ops && ops->raise_irq && ops->set_timer && ops->now_ns;
 }
 
 int mtty_model_init(struct mtty_model *m, unsigned int nr_ports,
@@ -51,20 +51,41 @@ uint64_t mtty_model_region_size(const struct mtty_model *m, unsigned int index)
 	}
 }
 
-/* Start, restart or cancel port @port's character-timeout timer. */
+/* Arm port @port's host timer to fire at @deadline (@now is the clock). */
+static void mtty_arm_timer(struct mtty_model *m, unsigned int port,
+			   uint64_t now, uint64_t deadline)
+{
+	struct uart16550 *uart = &m->uart[port];
+
+	m->ops->set_timer(m->opaque, port, deadline - now);
+	uart->timer_fires_ns = deadline;
+	uart->timer_running = true;
+}
+
+/*
+ * Start, restart or cancel port @port's character-timeout timer.  Any FIFO
+ * activity starts the 4-character wait over, which moves the deadline
+ * later: the host's timer is then left to fire early (the expiry re-checks
+ * the deadline) and re-armed only when the deadline comes before it (a
+ * faster baud rate), so a burst of bytes costs one arm per 4 character
+ * times, not one per byte.
+ */
 static void mtty_update_timer(struct mtty_model *m, unsigned int port)
 {
 	struct uart16550 *uart = &m->uart[port];
 	uint64_t delay = uart16550_timer_wanted(uart);
+	uint64_t now;
 
 	if (!delay) {
 		if (uart->timer_running)
 			m->ops->set_timer(m->opaque, port, 0);
 		uart->timer_running = false;
 	} else if (!uart->timer_running || uart->fifo_activity) {
-		/* Any FIFO activity starts the 4-character wait over. */
-		m->ops->set_timer(m->opaque, port, delay);
-		uart->timer_running = true;
+		now = m->ops->now_ns(m->opaque);
+		uart->timer_deadline_ns = now + delay;
+		if (!uart->timer_running ||
+		    uart->timer_deadline_ns < uart->timer_fires_ns)
+			mtty_arm_timer(m, port, now, uart->timer_deadline_ns);
 	}
 	uart->fifo_activity = false;
 }
@@ -207,10 +228,20 @@ void mtty_model_intx_unmask(struct mtty_model *m)
 
 void mtty_model_timer_expired(struct mtty_model *m, unsigned int port)
 {
+	struct uart16550 *uart;
+	uint64_t now;
+
 	/* A late expiry of a timer already cancelled or replaced is stale. */
 	if (port >= m->nr_ports || !m->uart[port].timer_running)
 		return;
-	uart16550_timer_expired(&m->uart[port]);
+	uart = &m->uart[port];
+	now = m->ops->now_ns(m->opaque);
+	if (now < uart->timer_deadline_ns) {
+		/* FIFO activity moved the deadline: wait for the rest. */
+		mtty_arm_timer(m, port, now, uart->timer_deadline_ns);
+		return;
+	}
+	uart16550_timer_expired(uart);
 	mtty_update(m);
 }
 
@@ -486,11 +517,19 @@ int mtty_model_restore(struct mtty_model *m, const void *buf, size_t len,
 	/* Commit, then give every port the timer its state calls for. */
 	*m = next;
 	for (port = 0; port < m->nr_ports; port++) {
-		uint64_t delay = uart16550_timer_wanted(&m->uart[port]);
+		struct uart16550 *uart = &m->uart[port];
+		uint64_t delay = uart16550_timer_wanted(uart);
+		uint64_t now;
 
-		m->ops->set_timer(m->opaque, port, delay);
-		m->uart[port].timer_running = delay != 0;
-		m->uart[port].fifo_activity = false;
+		uart->fifo_activity = false;
+		uart->timer_running = false;
+		if (!delay) {
+			m->ops->set_timer(m->opaque, port, 0);
+			continue;
+		}
+		now = m->ops->now_ns(m->opaque);
+		uart->timer_deadline_ns = now + delay;
+		mtty_arm_timer(m, port, now, uart->timer_deadline_ns);
 	}
 	if (why)
 		*why = NULL;

@@ -38,8 +38,13 @@ struct mtty_model_host_ops {
 	/* Deliver one interrupt in the current mode (INTx or MSI). */
 	void (*raise_irq)(void *opaque, enum mtty_irq_mode mode);
 	/* Arm port @port's timer to fire once after @delay_ns (re-arming
-	 * replaces the previous deadline); delay_ns == 0 cancels it. */
+	 * replaces the previous deadline); delay_ns == 0 cancels it.  Called
+	 * when a wait starts or must end sooner, not per byte: the model keeps
+	 * the deadline itself and re-checks it on expiry. */
 	void (*set_timer)(void *opaque, unsigned int port, uint64_t delay_ns);
+	/* The host's monotonic clock in nanoseconds (the clock set_timer
+	 * counts in). */
+	uint64_t (*now_ns)(void *opaque);
 };
 
 struct mtty_model {
@@ -104,8 +109,10 @@ void mtty_model_intx_mask(struct mtty_model *m);
 void mtty_model_intx_unmask(struct mtty_model *m);
 
 /**
- * mtty_model_timer_expired() - the host's timer for @port fired.  An expiry
- * for a timer the model no longer has armed (cancelled or replaced) is
+ * mtty_model_timer_expired() - the host's timer for @port fired.  If FIFO
+ * activity moved the deadline since the timer was armed, the model arms it
+ * again for the rest of the wait.  An expiry for a timer the model no
+ * longer has armed (cancelled or replaced) is
  * ignored, as is an out-of-range @port.
  */
 void mtty_model_timer_expired(struct mtty_model *m, unsigned int port);

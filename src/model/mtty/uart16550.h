@@ -118,6 +118,9 @@ struct uart16550 {
 	bool timer_running; /* the owner's timer is armed for this UART */
 	bool fifo_activity; /* RX FIFO touched since the owner last looked:
 			     * the character timeout must start over */
+	/* The owner's bookkeeping while timer_running (its host's clock): */
+	uint64_t timer_deadline_ns; /* when the character timeout is due */
+	uint64_t timer_fires_ns; /* when the armed host timer fires */
 };
 
 /** uart16550_reset() - put the UART in its power-on state. */

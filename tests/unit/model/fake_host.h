@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * fake_host - the host side of the mtty model for unit tests: records every
- * raise_irq() and set_timer() call instead of delivering anything.
+ * raise_irq() and set_timer() call instead of delivering anything, and
+ * keeps a clock that moves only when the test (or a timer firing) moves it.
  */
 #ifndef UMDEV_TESTS_FAKE_HOST_H
 #define UMDEV_TESTS_FAKE_HOST_H
@@ -12,6 +13,8 @@ struct fake_host {
 	unsigned int irqs[3]; /* raise_irq calls per enum mtty_irq_mode */
 	unsigned int timer_calls[MTTY_MAX_PORTS];
 	uint64_t timer_delay[MTTY_MAX_PORTS]; /* last request; 0 = cancel */
+	uint64_t now; /* the clock (ns): moves only when a test moves it */
+	uint64_t timer_due[MTTY_MAX_PORTS]; /* when the armed timer fires */
 };
 
 static inline void fake_raise_irq(void *opaque, enum mtty_irq_mode mode)
@@ -28,12 +31,36 @@ static inline void fake_set_timer(void *opaque, unsigned int port,
 
 	h->timer_calls[port]++;
 	h->timer_delay[port] = delay_ns;
+	h->timer_due[port] = delay_ns ? h->now + delay_ns : 0;
+}
+
+static inline uint64_t fake_now_ns(void *opaque)
+{
+	struct fake_host *h = opaque;
+
+	return h->now;
 }
 
 static const struct mtty_model_host_ops fake_ops = {
 	.raise_irq = fake_raise_irq,
 	.set_timer = fake_set_timer,
+	.now_ns = fake_now_ns,
 };
+
+/*
+ * The host timer of @port fires: the clock moves on to its due time (a real
+ * host's timer never fires early), then the model hears of it.
+ */
+static inline void fake_timer_fire(struct mtty_model *m, struct fake_host *h,
+				   unsigned int port)
+{
+	if (port < MTTY_MAX_PORTS) {
+		if (h->now < h->timer_due[port])
+			h->now = h->timer_due[port];
+		h->timer_due[port] = 0; /* one-shot: fired */
+	}
+	mtty_model_timer_expired(m, port);
+}
 
 static inline unsigned int fake_irq_total(const struct fake_host *h)
 {

@@ -94,7 +94,7 @@ static void make_busy(struct dev *d)
 		bar_wr(&d->m, 1, UART_IER, UART_IER_RDI);
 		for (i = 0; i < 3; i++)
 			bar_wr(&d->m, 1, UART_TX, 'a' + i);
-		mtty_model_timer_expired(&d->m, 1);
+		fake_timer_fire(&d->m, &d->host, 1);
 		assert_true(d->m.uart[1].timeout_pending);
 	}
 	assert_true(d->m.intx_masked);
@@ -277,7 +277,7 @@ static void test_restore_rearms_timers(void **state)
 	assert_false(dst.m.uart[1].timer_running);
 	/* The re-armed timer works: expiry gives the timeout indication. */
 	assert_int_equal(mtty_model_set_irq_mode(&dst.m, MTTY_IRQ_MSI), 0);
-	mtty_model_timer_expired(&dst.m, 0);
+	fake_timer_fire(&dst.m, &dst.host, 0);
 	assert_int_equal(dst.host.irqs[MTTY_IRQ_MSI], 1);
 	assert_int_equal(bar_rd(&dst.m, 0, UART_IIR), 0xcc);
 	assert_int_equal(bar_rd(&dst.m, 0, UART_RX), 'q');

@@ -358,22 +358,29 @@ static void test_timeout_timer_flow(void **state)
 	bar_wr(&f->m, 0, UART_TX, 'a');
 	assert_int_equal(f->host.timer_calls[0], 1);
 	assert_int_equal(f->host.timer_delay[0], 347222);
-	/* A new byte restarts the wait. */
+	/* A new byte restarts the wait: a later deadline, same host timer. */
+	f->host.now += 100000;
 	bar_wr(&f->m, 0, UART_TX, 'b');
-	assert_int_equal(f->host.timer_calls[0], 2);
-	assert_int_equal(f->host.timer_delay[0], 347222);
+	assert_int_equal(f->host.timer_calls[0], 1);
 	/* Accesses that do not touch the FIFO leave the timer alone. */
 	bar_rd(&f->m, 0, UART_LSR);
 	bar_wr(&f->m, 0, UART_SCR, 1);
-	assert_int_equal(f->host.timer_calls[0], 2);
-	/* An RBR read restarts it. */
+	assert_int_equal(f->host.timer_calls[0], 1);
+	/* An RBR read restarts it too: due 200000 + 347222. */
+	f->host.now += 100000;
 	assert_int_equal(bar_rd(&f->m, 0, UART_RX), 'a');
-	assert_int_equal(f->host.timer_calls[0], 3);
+	assert_int_equal(f->host.timer_calls[0], 1);
+	/* The host timer fires at 347222: early, so armed for the rest. */
+	fake_timer_fire(&f->m, &f->host, 0);
 	assert_int_equal(fake_irq_total(&f->host), 0);
-	/* Expiry: character timeout, one interrupt, no re-arm. */
-	mtty_model_timer_expired(&f->m, 0);
+	assert_int_equal(f->host.timer_calls[0], 2);
+	assert_int_equal(f->host.timer_delay[0], 200000);
+	/* Expiry at the deadline: character timeout, one interrupt, no
+	 * re-arm. */
+	fake_timer_fire(&f->m, &f->host, 0);
+	assert_int_equal(f->host.now, 547222);
 	assert_int_equal(f->host.irqs[MTTY_IRQ_MSI], 1);
-	assert_int_equal(f->host.timer_calls[0], 3);
+	assert_int_equal(f->host.timer_calls[0], 2);
 	assert_int_equal(bar_rd(&f->m, 0, UART_IIR), 0xcc);
 	/* A stale second expiry does nothing. */
 	mtty_model_timer_expired(&f->m, 0);
@@ -385,6 +392,63 @@ static void test_timeout_timer_flow(void **state)
 	assert_int_equal(bar_rd(&f->m, 0, UART_IIR), 0xc1);
 	assert_int_equal(f->host.timer_calls[0], calls);
 	assert_false(f->m.uart[0].timer_running);
+}
+
+/* Time passes on the fake host; port 0's timer fires when it is due. */
+static void advance(struct fixture *f, uint64_t ns)
+{
+	f->host.now += ns;
+	while (f->host.timer_due[0] && f->host.now >= f->host.timer_due[0]) {
+		uint64_t now = f->host.now;
+
+		fake_timer_fire(&f->m, &f->host, 0);
+		f->host.now = now;
+	}
+}
+
+/*
+ * A burst of guest bytes below the trigger level, one access per character
+ * time, at each of the levels 4, 8 and 14, with the host timer firing when
+ * due: the timer is armed once when the wait starts and again only each
+ * time it fires early (every 4 character times), not once per byte, and the
+ * timeout still comes 4 character times after the last access.
+ */
+static void test_timeout_burst_arms_once(void **state)
+{
+	static const uint8_t fcrs[] = { 0x41, 0x81, 0xc1 }; /* 4, 8, 14 */
+	static const unsigned int levels[] = { 4, 8, 14 };
+	const uint64_t wait_ns = 347222, char_ns = wait_ns / 4;
+	struct fixture *f = *state;
+	unsigned int l, i, bytes, accesses;
+
+	assert_int_equal(mtty_model_set_irq_mode(&f->m, MTTY_IRQ_MSI), 0);
+	for (l = 0; l < 3; l++) {
+		timeout_setup(f, fcrs[l] | UART_FCR_CLEAR_RCVR);
+		f->host.timer_calls[0] = 0;
+		f->host.irqs[MTTY_IRQ_MSI] = 0;
+		bytes = levels[l] - 1; /* stays below the trigger level */
+		for (i = 0; i < bytes; i++) {
+			bar_wr(&f->m, 0, UART_TX, 'a' + i);
+			advance(f, char_ns);
+		}
+		/* The guest reads all but one byte back. */
+		for (i = 0; i + 1 < bytes; i++) {
+			assert_int_equal(bar_rd(&f->m, 0, UART_RX), 'a' + i);
+			advance(f, char_ns);
+		}
+		accesses = 2 * bytes - 1;
+		/* One arm, plus one per early expiry (every 4 accesses), where
+		 * re-arming per byte would have made it one per access. */
+		assert_int_equal(f->host.timer_calls[0], 1 + accesses / 4);
+		/* The timeout: 4 character times after the last access. */
+		advance(f, wait_ns - char_ns - 1);
+		assert_int_equal(f->host.irqs[MTTY_IRQ_MSI], 0);
+		advance(f, 1);
+		assert_int_equal(f->host.irqs[MTTY_IRQ_MSI], 1);
+		assert_int_equal(f->host.timer_calls[0], 1 + accesses / 4);
+		assert_int_equal(bar_rd(&f->m, 0, UART_IIR), 0xcc);
+		assert_int_equal(bar_rd(&f->m, 0, UART_RX), 'a' + bytes - 1);
+	}
 }
 
 static void test_timeout_timer_cancelled(void **state)
@@ -430,7 +494,7 @@ static void test_intx_timeout(void **state)
 	timeout_setup(f, 0x41); /* trigger 4 */
 	bar_wr(&f->m, 0, UART_TX, 1);
 	assert_int_equal(fake_irq_total(&f->host), 0);
-	mtty_model_timer_expired(&f->m, 0);
+	fake_timer_fire(&f->m, &f->host, 0);
 	assert_int_equal(f->host.irqs[MTTY_IRQ_INTX], 1);
 	assert_true(f->m.intx_masked);
 }
@@ -511,6 +575,8 @@ int main(void)
 						setup1, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout_timer_flow, setup2,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_timeout_burst_arms_once,
+						setup2, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout_timer_cancelled,
 						setup2, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout_baud_dependent,

@@ -355,6 +355,61 @@ static void on_disconnect(void *arg, struct vu_server *s)
 	disconnects++;
 }
 
+/* The server's log lines, as the host's log callback receives them. */
+#define LOG_MAX 256
+static struct logged_line {
+	enum vu_log_level level;
+	char uuid[40];
+	char command[40];
+	char msg[200];
+} log_lines[LOG_MAX];
+static unsigned int nr_log_lines; /* touched on the loop thread only */
+
+static void record_log(void *arg, enum vu_log_level level, const char *uuid,
+		       const char *command, const char *msg)
+{
+	struct logged_line *l = &log_lines[nr_log_lines++ % LOG_MAX];
+
+	l->level = level;
+	snprintf(l->uuid, sizeof(l->uuid), "%s", uuid);
+	snprintf(l->command, sizeof(l->command), "%s", command);
+	snprintf(l->msg, sizeof(l->msg), "%s", msg);
+}
+
+static void do_log_reset(void *arg)
+{
+	nr_log_lines = 0;
+}
+
+struct log_query {
+	enum vu_log_level level;
+	const char *command, *needle;
+	bool found;
+};
+
+static void do_log_find(void *arg)
+{
+	struct log_query *q = arg;
+	unsigned int i;
+
+	for (i = 0; i < nr_log_lines && i < LOG_MAX; i++)
+		if (log_lines[i].level == q->level &&
+		    !strcmp(log_lines[i].uuid, UUID) &&
+		    !strcmp(log_lines[i].command, q->command) &&
+		    strstr(log_lines[i].msg, q->needle))
+			q->found = true;
+}
+
+/* Did the server log @needle about @command at @level, naming UUID? */
+static bool logged(enum vu_log_level level, const char *command,
+		   const char *needle)
+{
+	struct log_query q = { level, command, needle, false };
+
+	loop_call(do_log_find, &q);
+	return q.found;
+}
+
 static void do_server_new(void *arg)
 {
 	struct vu_server_config cfg = {
@@ -362,6 +417,7 @@ static void do_server_new(void *arg)
 		.mdev = mdev,
 		.loop = &loop_ops,
 		.on_disconnect = on_disconnect,
+		.log = record_log,
 	};
 
 	server = vu_server_new(&cfg);
@@ -802,6 +858,29 @@ static void test_second_client(void **state)
 	assert_int_equal(count_fds(), base);
 	umdev_client_close(c1);
 	wait_no_client();
+}
+
+/* Every line goes to the host's callback with its level, UUID, command. */
+static void test_log_callback(void **state)
+{
+	struct umdev_client *c, *c2;
+	uint8_t buf[1];
+	int err = 0;
+
+	loop_call(do_log_reset, NULL);
+	c = connect_ok();
+	assert_true(logged(VU_LOG_INFO, "client", "connected (pid"));
+	/* A refused command: the client's mistake, logged at INFO. */
+	assert_int_equal(umdev_client_read(c, 9, 0, buf, 1), -EINVAL);
+	assert_true(logged(VU_LOG_INFO, "REGION_READ", "EINVAL"));
+	/* A refused connection is a warning. */
+	c2 = umdev_client_connect(sock_path, &err);
+	assert_null(c2);
+	assert_true(logged(VU_LOG_WARN, "client", "refused: device in use"));
+	umdev_client_close(c);
+	wait_no_client();
+	assert_true(logged(VU_LOG_INFO, "client", "disconnected"));
+	assert_false(logged(VU_LOG_ERROR, "client", ""));
 }
 
 static void test_reconnect(void **state)
@@ -1418,6 +1497,7 @@ int main(void)
 		cmocka_unit_test(test_backpressure),
 		cmocka_unit_test(test_set_irqs),
 		cmocka_unit_test(test_second_client),
+		cmocka_unit_test(test_log_callback),
 		cmocka_unit_test(test_reconnect),
 		cmocka_unit_test(test_reconnect_at_once),
 		cmocka_unit_test(test_malformed),
