@@ -13,6 +13,7 @@
  *   is not a directory, is refused with a message naming the path and
  *   its owner; nothing in the target changes.  A daemon serving device B
  *   meanwhile is not disturbed.
+ * - A FIFO among the persistent definitions does not block the start.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -208,6 +209,31 @@ static void test_runtime_dir_hostile(void **state)
 	assert_true(dir_empty(theirs));
 }
 
+/*
+ * A FIFO (or a device) where a persistent definition should be does not
+ * block the daemon's start: it is skipped and logged, the rest works.
+ */
+static void test_definition_fifo(void **state)
+{
+	char cfg[] = "/tmp/umdev-hostile-cfg-XXXXXX", parent[64], fifo[128];
+	const char *args[3] = { "--config-dir", cfg, NULL };
+	struct e2e_daemon d;
+
+	assert_non_null(mkdtemp(cfg));
+	snprintf(parent, sizeof(parent), "%s/mtty", cfg);
+	snprintf(fifo, sizeof(fifo), "%s/%s", parent, E2E_UUID_C);
+	assert_int_equal(mkdir(parent, 0700), 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(e2e_daemon_start(&d, args), 0);
+	assert_true(e2e_daemon_log_contains(&d, "not a regular file"));
+	assert_int_equal(e2e_start(&d, E2E_UUID_B, "mtty-1"), 0);
+	assert_int_equal(e2e_health(&d, E2E_UUID_B), 0);
+	assert_int_equal(e2e_daemon_stop(&d), 0);
+	unlink(fifo);
+	rmdir(parent);
+	rmdir(cfg);
+}
+
 static int setup(void **state)
 {
 	if (e2e_daemon_start(&daemon_, NULL) ||
@@ -229,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_sigquit),
 		cmocka_unit_test(test_sigterm),
 		cmocka_unit_test(test_runtime_dir_hostile),
+		cmocka_unit_test(test_definition_fifo),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
