@@ -3,9 +3,10 @@
  * fuzz_control - the control protocol in process: each input is split into
  * lines (as control.c frames them) and every line goes through
  * control_ops_handle(), the strict request parser and the ops table,
- * against a real core with the mtty parent and real device sockets (a
+ * against a real core with the mtty parent, real device sockets (a
  * "start" creates a device served on a socket in a temporary runtime
- * directory).  Invariants: every reply is an object with a boolean "ok";
+ * directory) and the management service (definitions stored in a
+ * temporary config directory, emptied after each input).  Invariants: every reply is an object with a boolean "ok";
  * an error carries a positive integer "errno" and a string "error"; the
  * reply's text is valid UTF-8; a line that is not strict JSON is EINVAL.
  * Every device is removed after each input and no fd may stay behind.
@@ -13,10 +14,12 @@
  * fuzzer is not the point; the loader's own checks have e2e tests.
  */
 #include <errno.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "control_ops.h"
@@ -24,6 +27,7 @@
 #include "device_sockets.h"
 #include "event_loop.h"
 #include "log.h"
+#include "management/service.h"
 #include "mtty_driver.h"
 #include "utf8.h"
 
@@ -31,7 +35,19 @@
 
 static struct event_loop *loop;
 static struct mdev_core *core;
-static char dir[64];
+static char dir[64], config[96];
+
+static int fuzz_remove(const char *path, const struct stat *st, int type,
+		       struct FTW *ftw)
+{
+	return ftw->level ? remove(path) : 0;
+}
+
+/* Empty the config directory: definitions must not pile up. */
+static void fuzz_clear_config(void)
+{
+	FUZZ_ASSERT(nftw(config, fuzz_remove, 8, FTW_DEPTH | FTW_PHYS) == 0);
+}
 
 /*
  * control.c's half of a deferred stop.  Without clients no stop is ever
@@ -84,6 +100,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	FUZZ_ASSERT(mtty_driver_register(core) == 0);
 	snprintf(dir, sizeof(dir), "/tmp/umdev-fuzz-control-XXXXXX");
 	FUZZ_ASSERT(mkdtemp(dir));
+	snprintf(config, sizeof(config), "%s/config", dir);
+	FUZZ_ASSERT(mkdir(config, 0700) == 0);
 	return 0;
 }
 
@@ -96,6 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.remove_timeout_ms = 10,
 	};
 	struct control_ops_ctx ctx = { .core = core };
+	struct mgmt_service_config mcfg = { 0 };
 	char *line = malloc(size + 1);
 	size_t start = 0, i;
 
@@ -103,6 +122,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check_fds("start");
 	ctx.devices = device_sockets_new(&cfg);
 	FUZZ_ASSERT(ctx.devices);
+	mcfg.core = core;
+	mcfg.devices = ctx.devices;
+	mcfg.config_dir = config;
+	ctx.mgmt = mgmt_service_new(&mcfg);
+	FUZZ_ASSERT(ctx.mgmt);
 	for (i = 0; i <= size; i++) {
 		const char *why;
 		json_object *req, *reply;
@@ -125,7 +149,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_reply(reply, !strict);
 		json_object_put(reply);
 	}
+	mgmt_service_free(ctx.mgmt);
 	device_sockets_free(ctx.devices);
+	fuzz_clear_config();
 	free(line);
 	fuzz_check_fds("end");
 	return 0;
