@@ -234,6 +234,14 @@ static void control_conn_event(void *arg, uint32_t revents)
 		control_conn_read(conn);
 	else if (revents & (EPOLLHUP | EPOLLERR))
 		conn->dead = true;
+	/*
+	 * Gone, and its input buffer full of lines that wait for room in
+	 * the output: nothing more can be read, so the hang-up would be
+	 * reported again at once, forever.
+	 */
+	if (!conn->dead && (revents & (EPOLLHUP | EPOLLERR)) &&
+	    conn->in_len >= CONTROL_MAX_LINE)
+		conn->dead = true;
 	control_conn_finish_handler(conn);
 }
 
