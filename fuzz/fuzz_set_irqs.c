@@ -2,13 +2,13 @@
 /*
  * fuzz_set_irqs - VFIO_DEVICE_SET_IRQS as an ioctl would deliver it:
  * umdev_vfio_irq_set_validate(), then, when it accepts, the mtty driver's
- * set_irqs on a real device (core + mtty driver + model).  Eventfds are
+ * set_irqs on a real device (core + mtty driver + toolkit + model).  Eventfds are
  * created for the fds the request names and closed when the driver refuses
  * them; at the end the client "leaves" and every trigger must be gone.
  *
  * Input: a sequence of records, each the 20-byte struct vfio_irq_set
  * header, one byte n, then n (<= 15) data bytes.  After each request the
- * driver's trigger fds must be open (or -1), distinct, and consistent with
+ * toolkit's trigger fds must be open (or -1), distinct, and consistent with
  * the model's interrupt mode; the device is then made to raise an
  * interrupt, which writes to whatever trigger is installed.
  */
@@ -22,6 +22,8 @@
 #include "fuzz_util.h"
 #include "mtty_driver.h"
 #include "mtty_state.h"
+#include "toolkit/eventfd_trigger.h"
+#include "toolkit/umdev_toolkit_internal.h"
 #include <umdev/mdev_host.h>
 
 #define FUZZ_UUID "f0220000-0000-4000-8000-000000000001"
@@ -42,9 +44,22 @@ static bool fuzz_fd_open(int fd)
 	return fcntl(fd, F_GETFD) >= 0;
 }
 
+/* The eventfd installed as @index's trigger, or -1. */
+static int fuzz_trigger_fd(const struct mdev_state *st, uint32_t index)
+{
+	const struct vfio_irq_state *irqs = umdev_irqs_state(st->irqs);
+
+	return irqs->trigger[index] ? eventfd_trigger_fd(irqs->trigger[index]) :
+				      -1;
+}
+
 static void fuzz_check_state(const struct mdev_state *st)
 {
-	const int fds[3] = { st->intx_fd, st->msi_fd, st->req_fd };
+	const int fds[3] = {
+		fuzz_trigger_fd(st, VFIO_PCI_INTX_IRQ_INDEX),
+		fuzz_trigger_fd(st, VFIO_PCI_MSI_IRQ_INDEX),
+		fuzz_trigger_fd(st, VFIO_PCI_REQ_IRQ_INDEX),
+	};
 
 	for (int i = 0; i < 3; i++) {
 		FUZZ_ASSERT(fds[i] >= -1);
@@ -56,9 +71,9 @@ static void fuzz_check_state(const struct mdev_state *st)
 	}
 	/* A mode is only entered with its trigger installed. */
 	if (st->model.irq_mode == MTTY_IRQ_INTX)
-		FUZZ_ASSERT(st->intx_fd >= 0);
+		FUZZ_ASSERT(fds[0] >= 0);
 	if (st->model.irq_mode == MTTY_IRQ_MSI)
-		FUZZ_ASSERT(st->msi_fd >= 0);
+		FUZZ_ASSERT(fds[1] >= 0);
 }
 
 /* One SET_IRQS request from the input; false when the input ran out. */
@@ -169,7 +184,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The client left: every trigger is dropped, the mode left. */
 	mdev_device_close(mdev);
-	FUZZ_ASSERT(st->intx_fd == -1 && st->msi_fd == -1 && st->req_fd == -1);
+	FUZZ_ASSERT(fuzz_trigger_fd(st, VFIO_PCI_INTX_IRQ_INDEX) == -1 &&
+		    fuzz_trigger_fd(st, VFIO_PCI_MSI_IRQ_INDEX) == -1 &&
+		    fuzz_trigger_fd(st, VFIO_PCI_REQ_IRQ_INDEX) == -1);
 	FUZZ_ASSERT(st->model.irq_mode == MTTY_IRQ_NONE);
 	FUZZ_ASSERT(mdev_core_remove(core, FUZZ_UUID) == 0);
 	fuzz_check_fds("iteration");

@@ -6,6 +6,8 @@
  *   umdev_mtty_main.c       module init/exit, parent, mdev driver, capacity
  *   umdev_mtty_ops.c        vfio_device_ops: open/close, read/write, ioctl
  *   umdev_mtty_irq.c        SET_IRQS, eventfd triggers, model callbacks
+ *   toolkit/, mtty_vfio_irqs.c  rules shared with umdevd (src/toolkit,
+ *                           src/model/mtty)
  *   umdev_mtty_migration.c  VFIO migration v2 and its stream files
  *
  * Locking: one mutex per device (state->lock) protects the model, the IRQ
@@ -23,6 +25,8 @@
 #include <linux/workqueue.h>
 
 #include "mtty_model.h"
+#include "mtty_vfio_irqs.h"
+#include "toolkit/vfio_irq_state.h"
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #error "umdev_mtty needs Linux 6.1 or newer (mdev_register_parent)"
@@ -44,9 +48,7 @@ struct umdev_mtty_state {
 	unsigned int nr_ports;
 	struct mutex lock;
 	struct mtty_model model;
-	struct eventfd_ctx *intx_trigger;
-	struct eventfd_ctx *msi_trigger;
-	struct eventfd_ctx *req_trigger;
+	struct vfio_irq_state irqs; /* triggers: struct eventfd_ctx */
 	struct umdev_mtty_port_timer timer[MTTY_MAX_PORTS];
 	enum vfio_device_mig_state mig_state;
 	struct umdev_mtty_migf *saving;
@@ -71,8 +73,8 @@ extern const struct mtty_model_host_ops umdev_mtty_host_ops;
 void umdev_mtty_signal(struct eventfd_ctx *ctx);
 void umdev_mtty_timers_init(struct umdev_mtty_state *state);
 void umdev_mtty_cancel_timers(struct umdev_mtty_state *state);
+int umdev_mtty_irqs_init(struct umdev_mtty_state *state);
 void umdev_mtty_irq_close(struct umdev_mtty_state *state);
-int umdev_mtty_irq_info(struct vfio_irq_info *info);
 long umdev_mtty_ioctl_set_irqs(struct umdev_mtty_state *state,
 			       unsigned long arg);
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * umdev_mtty interrupts and timers: VFIO_DEVICE_SET_IRQS and GET_IRQ_INFO,
- * the eventfd triggers, and the callbacks the model calls with state->lock
- * held (raise_irq straight to eventfd_signal, set_timer to a delayed work
- * per port, now_ns the monotonic clock).
+ * umdev_mtty interrupts and timers: VFIO_DEVICE_SET_IRQS on the driver
+ * toolkit's vfio_irq_state (shared with umdevd) with eventfd contexts as
+ * triggers, and the callbacks the model calls with state->lock held
+ * (raise_irq straight to eventfd_signal, set_timer to a delayed work per
+ * port, now_ns the monotonic clock).
  */
 #include <linux/eventfd.h>
 #include <linux/kernel.h>
@@ -37,16 +38,10 @@ void umdev_mtty_signal(struct eventfd_ctx *ctx)
 static void umdev_mtty_raise_irq(void *opaque, enum mtty_irq_mode mode)
 {
 	struct umdev_mtty_state *state = opaque;
-	struct eventfd_ctx *ctx = NULL;
 
-	if (mode == MTTY_IRQ_INTX)
-		ctx = state->intx_trigger;
-	else if (mode == MTTY_IRQ_MSI)
-		ctx = state->msi_trigger;
 	/* No trigger installed: the interrupt goes nowhere, as on a bus
 	 * with the line not wired; never an error. */
-	if (ctx)
-		umdev_mtty_signal(ctx);
+	vfio_irq_state_signal(&state->irqs, mtty_vfio_irq_index(mode));
 }
 
 /* Model callback: arm (or cancel with 0) the character-timeout timer. */
@@ -135,12 +130,54 @@ void umdev_mtty_cancel_timers(struct umdev_mtty_state *state)
 		cancel_delayed_work_sync(&state->timer[i].work);
 }
 
-static void umdev_mtty_put_trigger(struct eventfd_ctx **ctx)
+/* The toolkit's triggers are eventfd contexts, referenced while installed. */
+static int umdev_mtty_trigger_take(void *host, s32 fd, void **trigger)
 {
-	if (*ctx) {
-		eventfd_ctx_put(*ctx);
-		*ctx = NULL;
-	}
+	struct eventfd_ctx *ctx = eventfd_ctx_fdget(fd);
+
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx); /* -EBADF, or -EINVAL: not an eventfd */
+	*trigger = ctx;
+	return 0;
+}
+
+static void umdev_mtty_trigger_put(void *host, void *trigger)
+{
+	eventfd_ctx_put(trigger);
+}
+
+static void umdev_mtty_trigger_signal(void *host, void *trigger)
+{
+	umdev_mtty_signal(trigger);
+}
+
+static const struct vfio_irq_host_ops umdev_mtty_trigger_ops = {
+	.take = umdev_mtty_trigger_take,
+	.give_back = umdev_mtty_trigger_put,
+	.release = umdev_mtty_trigger_put,
+	.signal = umdev_mtty_trigger_signal,
+};
+
+/* What SET_IRQS means for the model: mtty_vfio_irqs.c, shared with umdevd. */
+static const struct vfio_irq_device_ops umdev_mtty_irq_dev_ops = {
+	.enable = mtty_vfio_irq_enable,
+	.disable = mtty_vfio_irq_disable,
+	.mask = mtty_vfio_irq_mask,
+	.unmask = mtty_vfio_irq_unmask,
+};
+
+/**
+ * umdev_mtty_irqs_init() - no trigger installed
+ * @state: the device, its model initialised
+ *
+ * Return: 0 (the table is a valid one).
+ */
+int umdev_mtty_irqs_init(struct umdev_mtty_state *state)
+{
+	return vfio_irq_state_init(&state->irqs, mtty_vfio_irq_info,
+				   VFIO_PCI_NUM_IRQS, &umdev_mtty_trigger_ops,
+				   state, &umdev_mtty_irq_dev_ops,
+				   &state->model);
 }
 
 /**
@@ -151,154 +188,7 @@ static void umdev_mtty_put_trigger(struct eventfd_ctx **ctx)
  */
 void umdev_mtty_irq_close(struct umdev_mtty_state *state)
 {
-	mtty_model_set_irq_mode(&state->model, MTTY_IRQ_NONE);
-	umdev_mtty_put_trigger(&state->intx_trigger);
-	umdev_mtty_put_trigger(&state->msi_trigger);
-	umdev_mtty_put_trigger(&state->req_trigger);
-}
-
-static int umdev_mtty_irq_count(unsigned int index)
-{
-	switch (index) {
-	case VFIO_PCI_INTX_IRQ_INDEX:
-	case VFIO_PCI_MSI_IRQ_INDEX:
-	case VFIO_PCI_REQ_IRQ_INDEX:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/**
- * umdev_mtty_irq_info() - fill in a VFIO_DEVICE_GET_IRQ_INFO reply
- * @info: the user's request; index is read, count and flags are set
- *
- * Return: 0, or -EINVAL if the index is not a vfio-pci IRQ index.
- */
-int umdev_mtty_irq_info(struct vfio_irq_info *info)
-{
-	if (info->index >= VFIO_PCI_NUM_IRQS)
-		return -EINVAL;
-	info->count = umdev_mtty_irq_count(info->index);
-	info->flags = 0;
-	if (info->index == VFIO_PCI_INTX_IRQ_INDEX)
-		info->flags = VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_MASKABLE |
-			      VFIO_IRQ_INFO_AUTOMASKED;
-	else if (info->count)
-		info->flags = VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE;
-	return 0;
-}
-
-/* Install (fd >= 0) or remove (fd == -1) the trigger in *@slot. */
-static int umdev_mtty_set_trigger(struct eventfd_ctx **slot, int fd)
-{
-	struct eventfd_ctx *ctx;
-
-	if (fd < 0) {
-		umdev_mtty_put_trigger(slot);
-		return 0;
-	}
-	ctx = eventfd_ctx_fdget(fd);
-	if (IS_ERR(ctx))
-		return PTR_ERR(ctx);
-	umdev_mtty_put_trigger(slot);
-	*slot = ctx;
-	return 0;
-}
-
-/* DATA_NONE, or DATA_BOOL with a true byte: "do it" for count 1. */
-static bool umdev_mtty_irq_data_true(u32 flags, const u8 *data)
-{
-	if (flags & VFIO_IRQ_SET_DATA_NONE)
-		return true;
-	return (flags & VFIO_IRQ_SET_DATA_BOOL) && data && data[0];
-}
-
-static int umdev_mtty_set_irq_trigger(struct umdev_mtty_state *state,
-				      unsigned int index, u32 flags, u32 count,
-				      const u8 *data)
-{
-	struct eventfd_ctx **slot = index == VFIO_PCI_INTX_IRQ_INDEX ?
-					    &state->intx_trigger :
-					    &state->msi_trigger;
-	enum mtty_irq_mode mode =
-		index == VFIO_PCI_INTX_IRQ_INDEX ? MTTY_IRQ_INTX : MTTY_IRQ_MSI;
-	int fd = -1, ret;
-
-	if (count && !(flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
-		/* Loopback test interrupt. */
-		if (umdev_mtty_irq_data_true(flags, data) && *slot)
-			umdev_mtty_signal(*slot);
-		return 0;
-	}
-	if (count)
-		memcpy(&fd, data, sizeof(fd));
-	if (fd < 0) {
-		/* count 0, or eventfd -1: disable the index. */
-		if (state->model.irq_mode == mode)
-			mtty_model_set_irq_mode(&state->model, MTTY_IRQ_NONE);
-		umdev_mtty_put_trigger(slot);
-		return 0;
-	}
-	/* Check the mode switch before taking the fd. */
-	if (state->model.irq_mode != MTTY_IRQ_NONE &&
-	    state->model.irq_mode != mode)
-		return -EINVAL;
-	ret = umdev_mtty_set_trigger(slot, fd);
-	if (ret)
-		return ret;
-	return mtty_model_set_irq_mode(&state->model, mode);
-}
-
-static int umdev_mtty_set_irqs(struct umdev_mtty_state *state,
-			       struct vfio_irq_set *hdr, const u8 *data)
-{
-	u32 action = hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
-	int fd;
-
-	switch (hdr->index) {
-	case VFIO_PCI_INTX_IRQ_INDEX:
-		if (action == VFIO_IRQ_SET_ACTION_MASK) {
-			if (hdr->count &&
-			    umdev_mtty_irq_data_true(hdr->flags, data))
-				mtty_model_intx_mask(&state->model);
-			return hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD ?
-				       -EINVAL :
-				       0;
-		}
-		if (action == VFIO_IRQ_SET_ACTION_UNMASK) {
-			if (hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD)
-				return -EINVAL; /* no irqfd unmask here */
-			if (hdr->count &&
-			    umdev_mtty_irq_data_true(hdr->flags, data))
-				mtty_model_intx_unmask(&state->model);
-			return 0;
-		}
-		return umdev_mtty_set_irq_trigger(state, hdr->index, hdr->flags,
-						  hdr->count, data);
-	case VFIO_PCI_MSI_IRQ_INDEX:
-		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
-			return -EINVAL;
-		return umdev_mtty_set_irq_trigger(state, hdr->index, hdr->flags,
-						  hdr->count, data);
-	case VFIO_PCI_REQ_IRQ_INDEX:
-		if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
-			return -EINVAL;
-		if (hdr->count == 0) {
-			umdev_mtty_put_trigger(&state->req_trigger);
-			return 0;
-		}
-		if (hdr->flags & VFIO_IRQ_SET_DATA_EVENTFD) {
-			memcpy(&fd, data, sizeof(fd));
-			return umdev_mtty_set_trigger(&state->req_trigger, fd);
-		}
-		if (umdev_mtty_irq_data_true(hdr->flags, data) &&
-		    state->req_trigger)
-			umdev_mtty_signal(state->req_trigger);
-		return 0;
-	default:
-		return -EINVAL;
-	}
+	vfio_irq_state_release_all(&state->irqs);
 }
 
 /**
@@ -306,6 +196,7 @@ static int umdev_mtty_set_irqs(struct umdev_mtty_state *state,
  * @state: the device; takes state->lock
  * @arg: the user's struct vfio_irq_set, followed by its data
  *
+ * The rules are the toolkit's (vfio_irq_state_set()), as in umdevd.
  * Return: 0, -EFAULT on a bad user pointer, -ENOMEM, -EINVAL for a request
  * this device does not support, or the error of eventfd_ctx_fdget().
  */
@@ -323,7 +214,7 @@ long umdev_mtty_ioctl_set_irqs(struct umdev_mtty_state *state,
 	ret = vfio_set_irqs_validate_and_prepare(
 		&hdr,
 		hdr.index < VFIO_PCI_NUM_IRQS ?
-			umdev_mtty_irq_count(hdr.index) :
+			mtty_vfio_irq_info[hdr.index].count :
 			0,
 		VFIO_PCI_NUM_IRQS, &data_size);
 	if (ret)
@@ -334,7 +225,7 @@ long umdev_mtty_ioctl_set_irqs(struct umdev_mtty_state *state,
 			return PTR_ERR(data);
 	}
 	mutex_lock(&state->lock);
-	ret = umdev_mtty_set_irqs(state, &hdr, data);
+	ret = vfio_irq_state_set(&state->irqs, &hdr, data);
 	mutex_unlock(&state->lock);
 	kfree(data);
 	return ret;

@@ -88,6 +88,8 @@ int umdev_mtty_init_dev(struct vfio_device *vdev)
 	umdev_mtty_timers_init(state);
 	ret = mtty_model_init(&state->model, type->nr_ports,
 			      &umdev_mtty_host_ops, state);
+	if (!ret)
+		ret = umdev_mtty_irqs_init(state);
 	if (ret) {
 		mutex_destroy(&state->lock);
 		atomic_add(type->nr_ports, &umdev_mtty_avail_ports);

@@ -11,6 +11,7 @@
 #include <linux/version.h>
 #include <linux/vfio.h>
 
+#include "toolkit/vfio_info.h"
 #include "umdev_mtty.h"
 
 /* Region index in the top bits of the file offset, as vfio-pci does. */
@@ -103,24 +104,14 @@ static ssize_t umdev_mtty_write(struct vfio_device *vdev,
 	return count;
 }
 
-static void umdev_mtty_device_info(struct vfio_device_info *info)
-{
-	info->flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
-	info->num_regions = VFIO_PCI_NUM_REGIONS;
-	info->num_irqs = VFIO_PCI_NUM_IRQS;
-}
-
 static int umdev_mtty_region_info(struct umdev_mtty_state *state,
 				  struct vfio_region_info *info)
 {
 	if (info->index >= VFIO_PCI_NUM_REGIONS)
 		return -EINVAL;
-	info->size = mtty_model_region_size(&state->model, info->index);
-	info->offset = UMDEV_MTTY_INDEX_TO_OFFSET(info->index);
-	info->flags = info->size ? VFIO_REGION_INFO_FLAG_READ |
-					   VFIO_REGION_INFO_FLAG_WRITE :
-				   0;
-	info->cap_offset = 0;
+	vfio_info_region(info,
+			 mtty_model_region_size(&state->model, info->index),
+			 UMDEV_MTTY_INDEX_TO_OFFSET(info->index));
 	return 0;
 }
 
@@ -152,11 +143,11 @@ static long umdev_mtty_ioctl_get_info(struct umdev_mtty_state *state,
 	if (info.argsz < minsz)
 		return -EINVAL;
 	if (cmd == VFIO_DEVICE_GET_INFO)
-		umdev_mtty_device_info(&info.dev);
+		vfio_info_pci_device(&info.dev);
 	else if (cmd == VFIO_DEVICE_GET_REGION_INFO)
 		ret = umdev_mtty_region_info(state, &info.region);
 	else
-		ret = umdev_mtty_irq_info(&info.irq);
+		ret = vfio_irq_state_get_info(&state->irqs, &info.irq);
 	if (ret)
 		return ret;
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
@@ -191,13 +182,13 @@ static void umdev_mtty_request(struct vfio_device *vdev, unsigned int count)
 	struct umdev_mtty_state *state = umdev_mtty_vdev_to_state(vdev);
 
 	mutex_lock(&state->lock);
-	if (state->req_trigger) {
+	if (vfio_irq_state_has_trigger(&state->irqs, VFIO_PCI_REQ_IRQ_INDEX)) {
 		if (!(count % 10))
 			dev_notice_ratelimited(
 				mdev_dev(state->mdev),
 				"relaying device request to user (#%u)\n",
 				count);
-		umdev_mtty_signal(state->req_trigger);
+		vfio_irq_state_signal(&state->irqs, VFIO_PCI_REQ_IRQ_INDEX);
 	} else if (count == 0) {
 		dev_notice(
 			mdev_dev(state->mdev),

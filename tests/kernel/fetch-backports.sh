@@ -53,6 +53,13 @@ kver=$(apt-cache "${aptopt[@]}" pkgnames "linux-headers-$series." |
 [ -n "$kver" ] || die "no linux-headers-$series.*+deb12-amd64 in $suite"
 abi=${kver%-amd64} # 6.12.95+deb12
 
+# The archive keeps one point release: drop what older ones left here.
+for old in "$cache"/headers-"$series".* "$cache"/image-"$series".* \
+	"$cache"/mtty-src-"$series".*; do
+	[ -e "$old" ] && [ "${old##*-"$series".}" != "${kver#"$series".}" ] &&
+		rm -rf "$old"
+done
+
 # download PACKAGE...: into the private archive directory.
 download() {
 	(cd "$apt/archives" && apt-get "${aptopt[@]}" -q download "$@") \

@@ -148,7 +148,7 @@ request_removal() {
 # the best of each and their ratio, never a verdict).  The two modules both
 # register "mtty", so they take turns.
 bench_compare() {
-	for r in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		for m in umdev:umdev_mtty ref:mtty; do
 			insmod "/${m#*:}.ko" || return 1
 			u=$(create mtty-1) || return 1

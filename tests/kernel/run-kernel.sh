@@ -20,13 +20,13 @@ fail() { # NAME [log]
 	exit 1
 }
 
-"$top/scripts/bootstrap" kernel >&2 || fail "bootstrap kernel packages"
+"$top/scripts/bootstrap" kernel >&2 || fail "Debian kernel: bootstrap kernel packages"
 
 # The kernel version is whatever linux-headers-amd64 currently depends on.
 kver=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
 	sed -n 's/.*linux-headers-\([^ ,]*\).*/\1/p')
 kdir=/usr/src/linux-headers-$kver
-[ -n "$kver" ] && [ -d "$kdir" ] || fail "find kernel headers (got '$kver')"
+[ -n "$kver" ] && [ -d "$kdir" ] || fail "Debian kernel: find kernel headers (got '$kver')"
 series=$(echo "$kver" | cut -d. -f1-2)
 
 mkdir -p "$cache" "$build/kernel-test"

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "mtty_driver.h"
 #include "mtty_state.h"
@@ -56,14 +55,10 @@ static void mtty_state_free(struct mdev_state *state)
 {
 	unsigned int i;
 
+	/* The triggers first: releasing them leaves the model's IRQ mode. */
+	umdev_irqs_free(state->irqs);
 	for (i = 0; i < MTTY_MAX_PORTS; i++)
 		mdev_timer_free(state->timers[i].timer);
-	if (state->intx_fd >= 0)
-		close(state->intx_fd);
-	if (state->msi_fd >= 0)
-		close(state->msi_fd);
-	if (state->req_fd >= 0)
-		close(state->req_fd);
 	free(state);
 }
 
@@ -95,9 +90,6 @@ static int mtty_probe(struct mdev_device *mdev)
 		return -ENOMEM;
 	state->mdev = mdev;
 	state->parent = parent;
-	state->intx_fd = -1;
-	state->msi_fd = -1;
-	state->req_fd = -1;
 	/* Each port's timer (a timerfd) is made when the model first arms
 	 * it (mtty_port_timer_arm()): an idle device holds no fd for it. */
 	for (i = 0; i < nr_ports; i++) {
@@ -106,6 +98,12 @@ static int mtty_probe(struct mdev_device *mdev)
 	}
 	ret = mtty_model_init(&state->model, nr_ports, &mtty_model_host, state);
 	if (ret) {
+		mtty_state_free(state);
+		return ret;
+	}
+	state->irqs = mtty_irqs_new(state);
+	if (!state->irqs) {
+		ret = -errno;
 		mtty_state_free(state);
 		return ret;
 	}

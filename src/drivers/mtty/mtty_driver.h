@@ -3,8 +3,9 @@
  * mtty vendor driver for the userspace mdev core: registers parent "mtty"
  * with types mtty-1 (one port) and mtty-2 (two ports), 24 ports shared per
  * parent (driver option "ports" sets another number).  Each device's
- * struct mdev_state owns the mtty device model, the IRQ eventfds and one
- * timer per port.  Uses only <umdev/mdev.h>.
+ * struct mdev_state owns the mtty device model, its interrupt triggers
+ * (the toolkit's struct umdev_irqs) and one timer per port.  Uses only the
+ * driver ABI (<umdev/mdev.h>, <umdev/toolkit.h>).
  */
 #ifndef UMDEV_DRIVERS_MTTY_DRIVER_H
 #define UMDEV_DRIVERS_MTTY_DRIVER_H

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mtty driver: the struct umdev_device_ops a transport calls for each
- * device.  Region access and reset go to the device model; interrupts are
- * in mtty_irq.c.
+ * device.  Region access and reset go to the device model; interrupts to
+ * the toolkit's state in state->irqs (mtty_irq.c).
  */
 #include <errno.h>
 
@@ -16,15 +16,15 @@ static int mtty_open(struct mdev_device *mdev)
 /* The client is gone: its eventfds go with it, the device state stays. */
 static void mtty_close(struct mdev_device *mdev)
 {
-	mtty_irq_drop_all(mdev_get_drvdata(mdev));
+	struct mdev_state *state = mdev_get_drvdata(mdev);
+
+	umdev_irqs_release_all(state->irqs);
 }
 
 static int mtty_get_info(struct mdev_device *mdev,
 			 struct vfio_device_info *info)
 {
-	info->flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
-	info->num_regions = VFIO_PCI_NUM_REGIONS;
-	info->num_irqs = VFIO_PCI_NUM_IRQS;
+	umdev_pci_device_info(info);
 	return 0;
 }
 
@@ -40,13 +40,25 @@ static int mtty_get_region_info(struct mdev_device *mdev,
 
 	if (info->index >= VFIO_PCI_NUM_REGIONS)
 		return -EINVAL;
-	info->size = mtty_model_region_size(&state->model, info->index);
-	info->flags = info->size ? VFIO_REGION_INFO_FLAG_READ |
-					   VFIO_REGION_INFO_FLAG_WRITE :
-				   0;
-	info->offset = 0;
-	info->cap_offset = 0;
+	umdev_region_info_set(
+		info, mtty_model_region_size(&state->model, info->index), 0);
 	return 0;
+}
+
+static int mtty_get_irq_info(struct mdev_device *mdev,
+			     struct vfio_irq_info *info)
+{
+	struct mdev_state *state = mdev_get_drvdata(mdev);
+
+	return umdev_irqs_get_info(state->irqs, info);
+}
+
+static int mtty_set_irqs(struct mdev_device *mdev,
+			 const struct vfio_irq_set *set, const void *data)
+{
+	struct mdev_state *state = mdev_get_drvdata(mdev);
+
+	return umdev_irqs_set(state->irqs, set, data);
 }
 
 static long mtty_read(struct mdev_device *mdev, uint32_t index, uint64_t offset,
@@ -80,7 +92,7 @@ static void mtty_request(struct mdev_device *mdev, unsigned int count)
 {
 	struct mdev_state *state = mdev_get_drvdata(mdev);
 
-	mtty_signal_eventfd(state->req_fd);
+	umdev_irq_trigger(state->irqs, VFIO_PCI_REQ_IRQ_INDEX);
 }
 
 const struct umdev_device_ops mtty_device_ops = {

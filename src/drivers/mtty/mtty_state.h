@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <umdev/mdev.h>
+#include <umdev/toolkit.h>
 
 #include "model/mtty/mtty_model.h"
 
@@ -34,10 +35,8 @@ struct mdev_state {
 	struct mtty_parent *parent;
 	/* Also holds the port count, the IRQ mode and the INTx mask. */
 	struct mtty_model model;
-	/* IRQ triggers the client installed; -1 when none. */
-	int intx_fd;
-	int msi_fd;
-	int req_fd;
+	/* IRQ triggers the client installed (the toolkit's, in libumdev). */
+	struct umdev_irqs *irqs;
 	struct mtty_port_timer timers[MTTY_MAX_PORTS];
 };
 
@@ -52,12 +51,7 @@ extern const struct umdev_device_ops mtty_device_ops;
 extern const struct mtty_model_host_ops mtty_model_host;
 
 /* mtty_irq.c */
-int mtty_set_irqs(struct mdev_device *mdev, const struct vfio_irq_set *set,
-		  const void *data);
-int mtty_get_irq_info(struct mdev_device *mdev, struct vfio_irq_info *info);
-/* Close every trigger and leave INTx/MSI mode (the client is gone). */
-void mtty_irq_drop_all(struct mdev_state *state);
-/* Write 1 to eventfd @fd if it is installed (>= 0). */
-void mtty_signal_eventfd(int fd);
+/* The device's interrupt state, no trigger set; NULL with errno. */
+struct umdev_irqs *mtty_irqs_new(struct mdev_state *state);
 
 #endif
