@@ -9,7 +9,10 @@
  * messages, reads whatever comes back, and disconnects; the device is then
  * restored to its power-on state (through its migration stream) so that
  * every input runs against the same device.  An iteration must leave no
- * fd behind (checked here) and no memory (LeakSanitizer).
+ * fd behind (checked here) and no memory (LeakSanitizer).  The device's
+ * own fds live as long as it does (mtty makes a port's timer, a timerfd,
+ * the first time the model arms it): those are counted from the device,
+ * and once it is removed, at exit, every fd it made must be gone.
  *
  * Input: records of one control byte c, a u16 length n (little-endian) and
  * n bytes:
@@ -32,6 +35,7 @@
 
 #include "fuzz_util.h"
 #include "mtty_driver.h"
+#include "mtty_state.h"
 #include "vfio-user/server.h"
 #include "vfio-user/wire.h"
 #include <umdev/mdev_host.h>
@@ -151,18 +155,36 @@ static char dir[64], sock_path[128];
 static uint8_t power_on[4096];
 static int power_on_len;
 static uint8_t rxbuf[1 << 16];
+static int fds_before_setup;
+
+/* Fds the device holds for its life: the port timers made so far. */
+static int fuzz_device_fds(void)
+{
+	const struct mdev_state *st = mdev_get_drvdata(mdev);
+	int n = 0;
+
+	for (unsigned int i = 0; i < st->model.nr_ports; i++)
+		n += st->timers[i].timer != NULL;
+	return n;
+}
 
 static void fuzz_cleanup(void)
 {
 	vu_server_free(server);
 	mdev_core_free(core);
 	rmdir(dir);
+	/* The server and the device are gone: so is every fd they made. */
+	if (fuzz_fd_count() != fds_before_setup) {
+		fuzz_list_fds();
+		fuzz_fail("FUZZ: fd leak: fds outlived the device and server");
+	}
 }
 
 static void fuzz_setup(void)
 {
 	struct vu_server_config cfg = { 0 };
 
+	fds_before_setup = fuzz_fd_count();
 	core = mdev_core_new(NULL, NULL);
 	FUZZ_ASSERT(core);
 	FUZZ_ASSERT(mtty_driver_register(core) == 0);
@@ -278,7 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!core)
 		fuzz_setup();
-	fuzz_check_fds("setup");
+	fuzz_check_fds("setup", fuzz_device_fds());
 
 	fd = fuzz_connect();
 	alive = fuzz_negotiate(fd);
@@ -324,6 +346,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Every input meets the same device. */
 	FUZZ_ASSERT(mtty_driver_restore(mdev, power_on, power_on_len, NULL) ==
 		    0);
-	fuzz_check_fds("iteration");
+	fuzz_check_fds("iteration", fuzz_device_fds());
 	return 0;
 }

@@ -163,7 +163,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!core)
 		fuzz_setup();
-	fuzz_check_fds("setup");
+	fuzz_check_fds("setup", 0);
 	FUZZ_ASSERT(mdev_core_create(core, FUZZ_UUID, "mtty", "mtty-2",
 				     &mdev) == 0);
 	ops = mdev_device_ops(mdev);
@@ -189,6 +189,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    fuzz_trigger_fd(st, VFIO_PCI_REQ_IRQ_INDEX) == -1);
 	FUZZ_ASSERT(st->model.irq_mode == MTTY_IRQ_NONE);
 	FUZZ_ASSERT(mdev_core_remove(core, FUZZ_UUID) == 0);
-	fuzz_check_fds("iteration");
+	fuzz_check_fds("iteration", 0);
 	return 0;
 }

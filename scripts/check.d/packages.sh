@@ -289,8 +289,8 @@ verbs=$(/usr/bin/umdevctl --help |
 [ -n "$verbs" ] && [ "$(cat "$tmp/c.verbs")" = "$verbs" ]
 ok $? "completion of 'umdevctl <TAB>': every verb ($(echo $verbs))" "$tmp/c.verbs"
 complete_line /usr/bin/umdevctl st >"$tmp/c.st"
-[ "$(cat "$tmp/c.st")" = "$(printf 'start\nstop')" ]
-ok $? "completion of 'umdevctl st<TAB>': start stop" "$tmp/c.st"
+[ "$(cat "$tmp/c.st")" = "$(printf 'start\nstart-parent-mdevs\nstop')" ]
+ok $? "completion of 'umdevctl st<TAB>': start start-parent-mdevs stop" "$tmp/c.st"
 complete_line /usr/bin/umdevctl stop -u "" >"$tmp/c.uuid"
 [ "$(cat "$tmp/c.uuid")" = "$uuid" ]
 ok $? "completion of 'umdevctl stop -u <TAB>': the device's UUID" "$tmp/c.uuid"

@@ -26,6 +26,11 @@ struct cli_ctx {
 	const char *runtime_override; /* --runtime-dir, or NULL */
 	char runtime_dir[PATH_MAX];
 	unsigned int timeout_s; /* every wait; 0: CLI_DEFAULT_TIMEOUT_S */
+	/*
+	 * Said instead of "umdevd did not answer" when the wait is the
+	 * request's own (a stop waiting for a client): exit 1, not 3.
+	 */
+	const char *timeout_hint;
 };
 
 /*
@@ -81,6 +86,14 @@ int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply);
  */
 int cli_device_socket(struct cli_ctx *ctx, const char *uuid, char *buf,
 		      size_t len);
+
+/**
+ * cli_device_available() - ask umdevd whether device @uuid exists and has
+ * no client, before @verb connects to it; prints "no such device" or who
+ * holds it.  Return: 0 or an exit status.
+ */
+int cli_device_available(struct cli_ctx *ctx, const char *verb,
+			 const char *uuid);
 
 struct umdev_client;
 

@@ -24,6 +24,7 @@ enum {
 	CLI_OPT_ADDATTR,
 	CLI_OPT_DELATTR,
 	CLI_OPT_VALUE,
+	CLI_OPT_FORCE,
 };
 
 /* Options every verb accepts. */
@@ -37,7 +38,7 @@ enum {
 struct cli_args {
 	const char *uuid, *parent, *type, *jsonfile;
 	const char *addattr, *value;
-	bool dumpjson, defined, verbose, autostart, manual, delattr;
+	bool dumpjson, defined, verbose, autostart, manual, delattr, force;
 	long index; /* -1: none */
 	char uuid_buf[MDEV_UUID_STRLEN + 1];
 };
@@ -127,6 +128,9 @@ static int cli_parse(struct cli_ctx *ctx, int argc, char **argv,
 			break;
 		case CLI_OPT_VALUE:
 			a->value = optarg;
+			break;
+		case CLI_OPT_FORCE:
+			a->force = true;
 			break;
 		case CLI_OPT_RUNTIME_DIR:
 			ctx->runtime_override = optarg;
@@ -264,19 +268,33 @@ static json_object **cli_sorted(json_object *array, size_t *n,
 	return v;
 }
 
-/* A sysfs description with its newlines as mdevctl shows it: ", ". */
-static void cli_print_description(const char *d)
+/*
+ * A description as mdevctl shows it, in text and JSON alike: trimmed, its
+ * newlines as ", ".  Return: a malloc'd string, or NULL (ENOMEM).
+ */
+static char *cli_description(const char *d)
 {
-	size_t len = strlen(d);
+	size_t len, i, n = 0;
+	char *out;
 
-	while (len && strchr(" \t\n", d[len - 1]))
+	while (*d && strchr(" \t\r\n", *d))
+		d++;
+	len = strlen(d);
+	while (len && strchr(" \t\r\n", d[len - 1]))
 		len--;
-	for (; len; d++, len--) {
-		if (*d == '\n')
-			fputs(", ", stdout);
-		else
-			putchar(*d);
+	out = malloc(2 * len + 1);
+	if (!out)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (d[i] == '\n') {
+			out[n++] = ',';
+			out[n++] = ' ';
+		} else {
+			out[n++] = d[i];
+		}
 	}
+	out[n] = '\0';
+	return out;
 }
 
 int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
@@ -288,13 +306,15 @@ int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	json_object *reply, *types, **v, *top, *list = NULL, *attrs;
+	json_object *parents = NULL;
 	const char *prev = NULL, *desc, *name;
+	char *desc_buf = NULL;
 	struct cli_args a;
 	size_t i, n;
 	int ret;
 
-	CLI_PARSE(ctx, argc, argv, "p:h", longopts, "[-p PARENT] [--dumpjson]",
-		  &a);
+	CLI_PARSE(ctx, argc, argv, "p:h", longopts,
+		  "[-p|--parent PARENT] [--dumpjson] [--runtime-dir DIR]", &a);
 	ret = cli_fetch(ctx, "types", "types", CLI_FIELDS(cli_type_fields),
 			&reply, &types);
 	if (ret)
@@ -307,15 +327,23 @@ int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
 
 		if (a.parent && strcmp(a.parent, parent))
 			continue;
+		free(desc_buf);
+		desc_buf = NULL;
 		desc = cli_get_string(v[i], "description");
+		if (desc) {
+			desc_buf = cli_description(desc);
+			desc = desc_buf ? desc_buf : "";
+		}
 		name = cli_get_string(v[i], "name");
 		json_object_object_get_ex(v[i], "available_instances", &avail);
 		if (!prev || strcmp(prev, parent)) {
-			json_object *o = json_object_new_object();
-
+			/* mdevctl: every parent in one object, [] for none. */
+			if (!parents) {
+				parents = json_object_new_object();
+				json_object_array_add(top, parents);
+			}
 			list = json_object_new_array();
-			json_object_object_add(o, parent, list);
-			json_object_array_add(top, o);
+			json_object_object_add(parents, parent, list);
 			if (!a.dumpjson)
 				printf("%s\n", parent);
 		}
@@ -328,11 +356,8 @@ int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
 			       cli_get_string(v[i], "device_api"));
 			if (name && name[0])
 				printf("    Name: %s\n", name);
-			if (desc && desc[0]) {
-				fputs("    Description: ", stdout);
-				cli_print_description(desc);
-				putchar('\n');
-			}
+			if (desc && desc[0])
+				printf("    Description: %s\n", desc);
 			continue;
 		}
 		attrs = json_object_new_object();
@@ -357,6 +382,7 @@ int cli_cmd_types(struct cli_ctx *ctx, int argc, char **argv)
 	else
 		putchar('\n');
 	json_object_put(top);
+	free(desc_buf);
 	free(v);
 	json_object_put(reply);
 	return CLI_EXIT_OK;
@@ -482,7 +508,9 @@ int cli_cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 	int ret;
 
 	CLI_PARSE(ctx, argc, argv, "dvu:p:h", longopts,
-		  "[-d|--defined] [-u UUID] [-p PARENT] [-v] [--dumpjson]", &a);
+		  "[-d|--defined] [-u|--uuid UUID] [-p|--parent PARENT]\n"
+		  "       [-v|--verbose] [--dumpjson] [--runtime-dir DIR]",
+		  &a);
 	ret = cli_fetch(ctx, "list", "devices", CLI_FIELDS(cli_device_fields),
 			&r_devs, &devs);
 	if (ret)
@@ -556,7 +584,8 @@ static const char *cli_new_uuid(struct cli_args *a)
 }
 
 static const char cli_start_usage[] =
-	"[-u UUID] [-p PARENT] [-t TYPE] [--jsonfile FILE]\n"
+	"[-u|--uuid UUID] [-p|--parent PARENT] [-t|--type TYPE]\n"
+	"       [--jsonfile FILE] [--runtime-dir DIR]\n"
 	"  a defined device: -u UUID [-p PARENT]; a new one: -p PARENT and\n"
 	"  -t TYPE or --jsonfile FILE (a UUID is made up and printed if\n"
 	"  there is no -u)";
@@ -616,19 +645,34 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	static const struct option longopts[] = {
 		{ "uuid", required_argument, NULL, 'u' },
+		{ "force", no_argument, NULL, CLI_OPT_FORCE },
 		CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	json_object *req, *reply, *forced;
+	char hint[160];
 	struct cli_args a;
 	int ret;
 
-	CLI_PARSE(ctx, argc, argv, "u:h", longopts, "-u UUID", &a);
+	CLI_PARSE(
+		ctx, argc, argv, "u:h", longopts,
+		"-u|--uuid UUID [--force] [--runtime-dir DIR]\n"
+		"  a client holding the device is asked to let go and waited for;\n"
+		"  --force disconnects it now",
+		&a);
 	if (!a.uuid)
 		return cli_usage_error("stop", "-u UUID",
 				       "-u UUID is required%s", "");
 	req = cli_new_request("stop");
 	cli_add_string(req, "uuid", a.uuid);
+	snprintf(
+		hint, sizeof(hint),
+		"%s: its client has not let go yet; umdevd keeps asking it (umdevctl stop --force disconnects it)",
+		a.uuid);
+	ctx->timeout_hint = hint;
+	if (a.force)
+		json_object_object_add(req, "force",
+				       json_object_new_boolean(1));
 	ret = cli_request(ctx, req, &reply);
 	if (ret)
 		return ret;
@@ -636,7 +680,7 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 		json_object_put(reply);
 		return CLI_EXIT_FAILED;
 	}
-	if (json_object_object_get_ex(reply, "forced", &forced) &&
+	if (!a.force && json_object_object_get_ex(reply, "forced", &forced) &&
 	    json_object_get_boolean(forced))
 		fprintf(stderr,
 			"umdevctl: %s: the client did not let go in time and was disconnected\n",
@@ -648,7 +692,8 @@ int cli_cmd_stop(struct cli_ctx *ctx, int argc, char **argv)
 /* ---- define, undefine, modify, start-parent-mdevs ---- */
 
 static const char cli_define_usage[] =
-	"[-u UUID] [-p PARENT] [-t TYPE] [-a|--auto] [--jsonfile FILE]\n"
+	"[-u|--uuid UUID] [-p|--parent PARENT] [-t|--type TYPE] [-a|--auto]\n"
+	"       [--jsonfile FILE] [--runtime-dir DIR]\n"
 	"  without -t, the running device -u UUID gives parent and type;\n"
 	"  without -u, a UUID is made up and printed";
 
@@ -714,7 +759,8 @@ int cli_cmd_undefine(struct cli_ctx *ctx, int argc, char **argv)
 	struct cli_args a;
 	int ret;
 
-	CLI_PARSE(ctx, argc, argv, "u:p:h", longopts, "-u UUID [-p PARENT]",
+	CLI_PARSE(ctx, argc, argv, "u:p:h", longopts,
+		  "-u|--uuid UUID [-p|--parent PARENT] [--runtime-dir DIR]",
 		  &a);
 	if (!a.uuid)
 		return cli_usage_error("undefine", "-u UUID [-p PARENT]",
@@ -730,7 +776,8 @@ int cli_cmd_undefine(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 static const char cli_modify_usage[] =
-	"-u UUID [-p PARENT] [-t TYPE] [-a|--auto | -m|--manual]\n"
+	"-u|--uuid UUID [-p|--parent PARENT] [-t|--type TYPE]\n"
+	"       [-a|--auto | -m|--manual] [--jsonfile FILE] [--runtime-dir DIR]\n"
 	"  [--addattr NAME --value VALUE | --delattr] [-i|--index N]";
 
 int cli_cmd_modify(struct cli_ctx *ctx, int argc, char **argv)
@@ -807,7 +854,7 @@ int cli_cmd_start_parent(struct cli_ctx *ctx, int argc, char **argv)
 			ctx->runtime_override = optarg;
 			continue;
 		}
-		printf("Usage: umdevctl start-parent-mdevs PARENT\n");
+		printf("Usage: umdevctl start-parent-mdevs PARENT [--runtime-dir DIR]\n");
 		return c == 'h' ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 	}
 	if (optind + 1 != argc)

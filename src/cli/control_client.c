@@ -78,6 +78,8 @@ int cli_connect_device(struct cli_ctx *ctx, const char *verb, const char *uuid,
 		return CLI_EXIT_USAGE;
 	}
 	ret = cli_device_socket(ctx, uuid, path, PATH_MAX);
+	if (!ret)
+		ret = cli_device_available(ctx, verb, uuid);
 	if (ret)
 		return ret;
 	*client = umdev_client_connect(path, &err);
@@ -327,7 +329,10 @@ int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply)
 			&err);
 	close(fd);
 	if (!line) {
-		if (err == -ETIMEDOUT)
+		if (err == -ETIMEDOUT && ctx->timeout_hint)
+			cli_error("%s (after %u s, --timeout)",
+				  ctx->timeout_hint, cli_timeout_s(ctx));
+		else if (err == -ETIMEDOUT)
 			cli_error(
 				"umdevd did not answer within %u s (--timeout)",
 				cli_timeout_s(ctx));
@@ -338,7 +343,10 @@ int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply)
 		else
 			cli_error(
 				"umdevd closed the connection without a reply");
-		ret = err == -EMSGSIZE ? CLI_EXIT_FAILED : CLI_EXIT_NO_DAEMON;
+		ret = err == -EMSGSIZE ||
+				      (err == -ETIMEDOUT && ctx->timeout_hint) ?
+			      CLI_EXIT_FAILED :
+			      CLI_EXIT_NO_DAEMON;
 		goto out_put;
 	}
 	/* The daemon's own rule for a line: one strict JSON object. */

@@ -191,11 +191,20 @@ static json_object *cm_stop(struct mgmt_service *svc, struct control_conn *conn,
 	struct mgmt_err err = { "" };
 	bool bad = false;
 	const char *u = cm_string(req, "uuid", &bad);
-	int ret;
+	int ret, force;
 
 	if (!u || mgmt_uuid_normalize(u, uuid))
 		return control_ops_error(EINVAL,
 					 "stop needs a string member \"uuid\"");
+	force = cm_bool(req, "force", &bad);
+	if (bad)
+		return control_ops_error(EINVAL, "\"force\" must be a boolean");
+	if (force == 1) {
+		ret = mgmt_service_force_stop(svc, uuid, &err);
+		if (ret)
+			return cm_fail(ret, &err);
+		return cm_stopped(uuid, true);
+	}
 	ret = mgmt_service_stop(svc, uuid, cm_stop_done, conn, &removal, &err);
 	if (ret == 1) {
 		control_conn_defer(conn, removal);
@@ -344,6 +353,98 @@ static json_object *cm_start_parent(struct mgmt_service *svc, json_object *req)
 	return reply;
 }
 
+static json_object *cm_info(struct mgmt_service *svc, const char *uuid)
+{
+	json_object *reply, *regions, *irqs;
+	struct mgmt_device_info *info;
+	struct mgmt_err err = { "" };
+	char hex[2 * MGMT_INFO_CONFIG_SIZE + 1];
+	unsigned int i;
+	int ret;
+
+	if (!uuid)
+		return control_ops_error(EINVAL,
+					 "info needs a string member \"uuid\"");
+	info = calloc(1, sizeof(*info));
+	if (!info)
+		return control_ops_error(ENOMEM, "out of memory");
+	ret = mgmt_service_device_info(svc, uuid, info, &err);
+	if (ret) {
+		free(info);
+		return cm_fail(ret, &err);
+	}
+	reply = cm_ok();
+	regions = json_object_new_array();
+	irqs = json_object_new_array();
+	json_object_object_add(reply, "uuid", json_object_new_string(uuid));
+	json_object_object_add(reply, "socket",
+			       json_object_new_string(info->socket));
+	json_object_object_add(reply, "client",
+			       json_object_new_boolean(info->client));
+	if (info->client_pid > 0)
+		json_object_object_add(reply, "client_pid",
+				       json_object_new_int(info->client_pid));
+	json_object_object_add(reply, "flags",
+			       json_object_new_int64(info->info.flags));
+	json_object_object_add(reply, "num_regions",
+			       json_object_new_int64(info->info.num_regions));
+	json_object_object_add(reply, "num_irqs",
+			       json_object_new_int64(info->info.num_irqs));
+	for (i = 0; i < info->nr_regions; i++) {
+		json_object *r = json_object_new_object();
+
+		json_object_object_add(r, "index", json_object_new_int64(i));
+		if (info->regions[i].ret) {
+			json_object_object_add(
+				r, "errno",
+				json_object_new_int(-info->regions[i].ret));
+		} else {
+			json_object_object_add(
+				r, "size",
+				json_object_new_int64(
+					(int64_t)info->regions[i].info.size));
+			json_object_object_add(
+				r, "flags",
+				json_object_new_int64(
+					info->regions[i].info.flags));
+		}
+		json_object_array_add(regions, r);
+	}
+	for (i = 0; i < info->nr_irqs; i++) {
+		json_object *q = json_object_new_object();
+
+		json_object_object_add(q, "index", json_object_new_int64(i));
+		if (info->irqs[i].ret) {
+			json_object_object_add(
+				q, "errno",
+				json_object_new_int(-info->irqs[i].ret));
+		} else {
+			json_object_object_add(
+				q, "count",
+				json_object_new_int64(
+					info->irqs[i].info.count));
+			json_object_object_add(
+				q, "flags",
+				json_object_new_int64(
+					info->irqs[i].info.flags));
+		}
+		json_object_array_add(irqs, q);
+	}
+	json_object_object_add(reply, "regions", regions);
+	json_object_object_add(reply, "irqs", irqs);
+	if (info->config_ret) {
+		json_object_object_add(reply, "config_errno",
+				       json_object_new_int(-info->config_ret));
+	} else {
+		for (i = 0; i < MGMT_INFO_CONFIG_SIZE; i++)
+			snprintf(hex + 2 * i, 3, "%02x", info->config[i]);
+		json_object_object_add(reply, "config",
+				       json_object_new_string(hex));
+	}
+	free(info);
+	return reply;
+}
+
 #define CONTROL_MGMT_DEFINE(name, call)                                    \
 	CONTROL_MGMT_OP(name)                                              \
 	{                                                                  \
@@ -362,3 +463,4 @@ CONTROL_MGMT_DEFINE(undefine, cm_undefine(svc, req))
 CONTROL_MGMT_DEFINE(modify, cm_modify(svc, req))
 CONTROL_MGMT_DEFINE(defined, cm_defined(svc))
 CONTROL_MGMT_DEFINE(start_parent, cm_start_parent(svc, req))
+CONTROL_MGMT_DEFINE(info, cm_info(svc, uuid))

@@ -29,5 +29,6 @@ CONTROL_MGMT_OP(undefine);
 CONTROL_MGMT_OP(modify);
 CONTROL_MGMT_OP(defined);
 CONTROL_MGMT_OP(start_parent);
+CONTROL_MGMT_OP(info);
 
 #endif

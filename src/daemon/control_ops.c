@@ -275,6 +275,7 @@ static const struct control_op control_ops_table[] = {
 	{ "modify", true, control_mgmt_modify },
 	{ "defined", false, control_mgmt_defined },
 	{ "start-parent", false, control_mgmt_start_parent },
+	{ "info", true, control_mgmt_info },
 	{ "version", false, control_ops_version },
 	{ "drivers", false, control_ops_drivers },
 	{ "load-driver", false, control_ops_load_driver },

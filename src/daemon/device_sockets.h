@@ -16,6 +16,11 @@
 struct device_sockets;
 struct device_removal;
 
+/* remove_timeout_ms: never force; wait for the client (the default). */
+#define DEVICE_REMOVE_WAIT_FOREVER 0xffffffffu
+/* While waiting, the client is asked again this often (the kernel: 10 s). */
+#define DEVICE_REMOVAL_REQ_INTERVAL_MS 10000
+
 /* One device the daemon serves: the host data of its mdev. */
 struct daemon_device {
 	char uuid[MDEV_UUID_STRLEN + 1]; /* lowercase */
@@ -30,7 +35,10 @@ struct device_sockets_config {
 	struct mdev_core *core;
 	struct event_loop *loop;
 	const char *runtime_dir;
-	/* How long a removal waits for an attached client to let go. */
+	/*
+	 * How long a removal waits for an attached client to let go before
+	 * forcing it off; DEVICE_REMOVE_WAIT_FOREVER: until it does.
+	 */
 	unsigned int remove_timeout_ms;
 	/* Most DMA maps per vfio-user client (see vu_server_config). */
 	unsigned int max_dma_maps;
@@ -87,6 +95,15 @@ typedef void (*device_removal_done)(void *arg, const char *uuid, int result,
 int device_sockets_stop(struct device_sockets *devs, const char *uuid,
 			device_removal_done done, void *arg,
 			struct device_removal **out);
+
+/**
+ * device_sockets_force_stop() - remove device @uuid now, disconnecting its
+ * client: the operator's explicit choice.  A pending removal completes
+ * (its requester is answered, "forced") from the loop.
+ * Return: 0 removed; 1 a pending removal completes in a moment; -EINVAL;
+ * -ENODEV.
+ */
+int device_sockets_force_stop(struct device_sockets *devs, const char *uuid);
 
 /**
  * device_removal_forget() - whoever asked for @removal went away: complete

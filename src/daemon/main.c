@@ -33,7 +33,6 @@
 #include "sysfs_fuse.h"
 #include "umdev_version.h"
 
-#define UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS 2000
 /* A poll window past a second is a mistake, not a tuning. */
 #define UMDEVD_MAX_POLL_US 1000000
 #ifndef UMDEV_DRIVER_DIR
@@ -86,8 +85,10 @@ static void umdevd_usage(FILE *f)
 		", mdevctl's)\n"
 		"  --sysfs DIR              mount the sysfs-compatible tree (FUSE) at DIR,\n"
 		"                           for mdevctl and libvirt\n"
-		"  --remove-timeout-ms N    how long a stop waits for an attached client\n"
-		"                           to let go before forcing it off (default %d)\n"
+		"  --remove-timeout-ms N    force an attached client off after N ms when\n"
+		"                           its device is stopped (default: never; the\n"
+		"                           client is asked again every 10 s until it\n"
+		"                           lets go, or umdevctl stop --force)\n"
 		"  --driver-opt DRIVER.KEY=VALUE\n"
 		"                           give a driver an option, e.g. mtty.ports=20000\n"
 		"                           (repeatable; refused if no driver takes it)\n"
@@ -104,9 +105,9 @@ static void umdevd_usage(FILE *f)
 		"  -q, --quiet              log only warnings and errors\n"
 		"  -h, --help               this text\n"
 		"  -V, --version            print the version\n",
-		UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS, UMDEVD_DEFAULT_MAX_DMA_MAPS,
-		CONTROL_DEFAULT_MAX_CONNS, CONTROL_DEFAULT_MAX_CONNS_PER_PEER,
-		CONTROL_HARD_OUTPUT_FACTOR, CONTROL_DEFAULT_MAX_OUTPUT);
+		UMDEVD_DEFAULT_MAX_DMA_MAPS, CONTROL_DEFAULT_MAX_CONNS,
+		CONTROL_DEFAULT_MAX_CONNS_PER_PEER, CONTROL_HARD_OUTPUT_FACTOR,
+		CONTROL_DEFAULT_MAX_OUTPUT);
 }
 
 /* An option's decimal value in [@min, @max]; 0 or -EINVAL (said why). */
@@ -157,7 +158,8 @@ static int umdevd_parse(int argc, char **argv, struct umdevd_options *opt)
 	char *end;
 	int c, ret;
 
-	opt->remove_timeout_ms = UMDEVD_DEFAULT_REMOVE_TIMEOUT_MS;
+	/* Forcing a client off is the operator's choice, not a default. */
+	opt->remove_timeout_ms = DEVICE_REMOVE_WAIT_FOREVER;
 	opt->max_dma_maps = UMDEVD_DEFAULT_MAX_DMA_MAPS;
 	opt->max_control_conns = CONTROL_DEFAULT_MAX_CONNS;
 	opt->max_control_per_peer = CONTROL_DEFAULT_MAX_CONNS_PER_PEER;

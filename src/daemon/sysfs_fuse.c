@@ -942,6 +942,8 @@ struct sysfs_fuse *sysfs_fuse_new(const struct sysfs_fuse_config *cfg)
 		 geteuid() == 0 ? ",allow_other" : "");
 	argv[2] = opts;
 	fs->se = fuse_session_new(&args, &sysfs_ops, sizeof(sysfs_ops), fs);
+	/* The session keeps what it parsed: the copies libfuse made go. */
+	fuse_opt_free_args(&args);
 	if (!fs->se) {
 		errno = EINVAL;
 		goto err_free;

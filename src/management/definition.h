@@ -30,6 +30,8 @@ struct mgmt_def {
 	struct mgmt_attr *attrs; /* in order: applied in this order */
 	size_t nr_attrs;
 	struct mgmt_def *next; /* in a list kept sorted by parent, uuid */
+	/* A running device's record (service.c): the device it describes. */
+	const struct mdev_device *mdev;
 };
 
 /**

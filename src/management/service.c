@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <umdev/mdev_host.h>
+
 #include "daemon/log.h"
 #include "definition_store.h"
 
@@ -37,6 +39,7 @@ struct mgmt_service {
 	struct mgmt_def *running;
 	struct mgmt_seen_parent *seen;
 	struct mgmt_reported *reported;
+	unsigned int nr_running;
 };
 
 static int mgmt_fail(struct mgmt_err *err, int ret, const char *fmt, ...)
@@ -111,8 +114,7 @@ const char *mgmt_service_config_dir(const struct mgmt_service *svc)
 }
 
 /* Each malformed file is logged once per reason, not at every re-read. */
-static void mgmt_report_malformed(void *arg, const char *path,
-				  const char *why)
+static void mgmt_report_malformed(void *arg, const char *path, const char *why)
 {
 	struct mgmt_service *svc = arg;
 	struct mgmt_reported *r;
@@ -246,32 +248,55 @@ const struct mgmt_def *mgmt_service_next_def(struct mgmt_service *svc,
 	return prev ? prev->next : svc->defs;
 }
 
-/* Drop running records whose device is gone (stopped, unloaded). */
-static void mgmt_prune_running(struct mgmt_service *svc)
+/*
+ * Running records: only devices started with attributes have one, so a
+ * start without attributes costs nothing here whatever the number of
+ * devices.  A record outlives its device until the UUID starts again, a
+ * lookup finds it stale, or the list has grown past twice the devices
+ * (then it is pruned whole: amortised O(1) per start).
+ */
+static bool mgmt_record_live(struct mgmt_service *svc, const struct mgmt_def *d)
+{
+	struct daemon_device *dev = device_sockets_find(svc->devices, d->uuid);
+
+	return dev && dev->mdev == d->mdev;
+}
+
+static void mgmt_drop_records(struct mgmt_service *svc, const char *uuid,
+			      bool stale_only)
 {
 	struct mgmt_def **p = &svc->running;
 
 	while (*p) {
 		struct mgmt_def *d = *p;
 
-		if (!device_sockets_find(svc->devices, d->uuid)) {
-			*p = d->next;
-			mgmt_def_free(d);
-		} else {
+		if ((uuid && strcmp(d->uuid, uuid)) ||
+		    (stale_only && mgmt_record_live(svc, d))) {
 			p = &d->next;
+			continue;
 		}
+		*p = d->next;
+		mgmt_def_free(d);
+		svc->nr_running--;
 	}
 }
 
 const struct mgmt_def *mgmt_service_device_attrs(struct mgmt_service *svc,
 						 const char *uuid)
 {
+	char lower[MDEV_UUID_STRLEN + 1];
 	struct mgmt_def *d;
 
-	mgmt_prune_running(svc);
-	for (d = svc->running; d; d = d->next)
-		if (!strcasecmp(d->uuid, uuid))
+	if (!svc->running || mgmt_uuid_normalize(uuid, lower))
+		return NULL;
+	for (d = svc->running; d; d = d->next) {
+		if (strcmp(d->uuid, lower))
+			continue;
+		if (mgmt_record_live(svc, d))
 			return d;
+		mgmt_drop_records(svc, lower, false);
+		return NULL;
+	}
 	return NULL;
 }
 
@@ -331,7 +356,8 @@ int mgmt_service_start(struct mgmt_service *svc, const struct mgmt_def *spec,
 	parent = mdev_core_find_parent(svc->core, spec->parent);
 	if (!parent) {
 		mgmt_parent_names(svc->core, names, sizeof(names));
-		return mgmt_fail(err, -ENODEV, "no such parent '%s' (parents: %s)",
+		return mgmt_fail(err, -ENODEV,
+				 "no such parent '%s' (parents: %s)",
 				 spec->parent, names);
 	}
 	if (!spec->type || !mdev_parent_find_type(parent, spec->type)) {
@@ -347,8 +373,8 @@ int mgmt_service_start(struct mgmt_service *svc, const struct mgmt_def *spec,
 	ret = mgmt_check_attrs(parent, spec, err);
 	if (ret)
 		return ret;
-	record = mgmt_def_copy(spec);
-	if (!record)
+	record = spec->nr_attrs ? mgmt_def_copy(spec) : NULL;
+	if (spec->nr_attrs && !record)
 		return mgmt_fail(err, -ENOMEM, "out of memory");
 	ret = device_sockets_start(svc->devices, spec->uuid, spec->parent,
 				   spec->type, &dev);
@@ -368,9 +394,17 @@ int mgmt_service_start(struct mgmt_service *svc, const struct mgmt_def *spec,
 					 strerror(-ret));
 		}
 	}
-	mgmt_prune_running(svc);
-	record->next = svc->running;
-	svc->running = record;
+	/* An earlier device of this UUID: its record is stale. */
+	if (svc->running)
+		mgmt_drop_records(svc, dev->uuid, false);
+	if (record) {
+		record->mdev = dev->mdev;
+		record->next = svc->running;
+		svc->running = record;
+		if (++svc->nr_running >
+		    2 * mdev_core_nr_devices(svc->core) + 16)
+			mgmt_drop_records(svc, NULL, true);
+	}
 	if (out)
 		*out = dev;
 	return 0;
@@ -479,6 +513,18 @@ void mgmt_service_parents_changed(struct mgmt_service *svc)
 		svc->seen = s;
 		mgmt_service_start_parent(svc, name, NULL);
 	}
+}
+
+int mgmt_service_force_stop(struct mgmt_service *svc, const char *uuid,
+			    struct mgmt_err *err)
+{
+	int ret = device_sockets_force_stop(svc->devices, uuid);
+
+	if (ret == -ENODEV)
+		return mgmt_fail(err, ret, "no such device: %s", uuid);
+	if (ret < 0)
+		return mgmt_fail(err, ret, "%s: %s", uuid, strerror(-ret));
+	return 0;
 }
 
 int mgmt_service_stop(struct mgmt_service *svc, const char *uuid,
@@ -693,4 +739,60 @@ int mgmt_service_modify(struct mgmt_service *svc, const char *uuid,
 err:
 	mgmt_def_free(def);
 	return mgmt_fail(err, ret, "%s", strerror(-ret));
+}
+
+int mgmt_service_device_info(struct mgmt_service *svc, const char *uuid,
+			     struct mgmt_device_info *out, struct mgmt_err *err)
+{
+	struct daemon_device *dev = device_sockets_find(svc->devices, uuid);
+	const struct umdev_device_ops *ops;
+	unsigned int i;
+	int ret;
+
+	if (!dev)
+		return mgmt_fail(err, -ENODEV, "no such device: %s", uuid);
+	ops = mdev_device_ops(dev->mdev);
+	memset(out, 0, sizeof(*out));
+	out->client = vu_server_has_client(dev->server);
+	out->client_pid = (int)vu_server_client_pid(dev->server);
+	snprintf(out->socket, sizeof(out->socket), "%s", dev->socket_path);
+	if (!ops->get_info || !ops->get_region_info || !ops->get_irq_info ||
+	    !ops->read)
+		return mgmt_fail(err, -EOPNOTSUPP,
+				 "%s: its driver does not describe the device",
+				 uuid);
+	out->info.argsz = sizeof(out->info);
+	ret = ops->get_info(dev->mdev, &out->info);
+	if (ret)
+		return mgmt_fail(err, ret, "%s: device info: %s", uuid,
+				 strerror(-ret));
+	out->nr_regions = out->info.num_regions < MGMT_INFO_MAX_INDEX ?
+				  out->info.num_regions :
+				  MGMT_INFO_MAX_INDEX;
+	out->nr_irqs = out->info.num_irqs < MGMT_INFO_MAX_INDEX ?
+			       out->info.num_irqs :
+			       MGMT_INFO_MAX_INDEX;
+	for (i = 0; i < out->nr_regions; i++) {
+		out->regions[i].info.argsz = sizeof(out->regions[i].info);
+		out->regions[i].info.index = i;
+		out->regions[i].ret =
+			ops->get_region_info(dev->mdev, &out->regions[i].info);
+	}
+	for (i = 0; i < out->nr_irqs; i++) {
+		out->irqs[i].info.argsz = sizeof(out->irqs[i].info);
+		out->irqs[i].info.index = i;
+		out->irqs[i].ret =
+			ops->get_irq_info(dev->mdev, &out->irqs[i].info);
+	}
+	/* Dword reads, as a VMM's config cycles. */
+	for (i = 0; i < MGMT_INFO_CONFIG_SIZE; i += 4) {
+		long n = ops->read(dev->mdev, VFIO_PCI_CONFIG_REGION_INDEX, i,
+				   out->config + i, 4);
+
+		if (n != 4) {
+			out->config_ret = n < 0 ? (int)n : -EIO;
+			break;
+		}
+	}
+	return 0;
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include <umdev/mdev.h>
+#include <umdev/vfio_device.h>
 #include "daemon/device_sockets.h"
 #include "definition.h"
 
@@ -86,6 +87,14 @@ int mgmt_service_start_parent(struct mgmt_service *svc, const char *parent,
 			      struct mgmt_err *err);
 
 /**
+ * mgmt_service_force_stop() - remove device @uuid now, disconnecting its
+ * client (an operator's explicit choice; a pending stop completes).
+ * Return: 0, or -ENODEV / -EINVAL (message in @err).
+ */
+int mgmt_service_force_stop(struct mgmt_service *svc, const char *uuid,
+			    struct mgmt_err *err);
+
+/**
  * mgmt_service_stop() - remove device @uuid, as device_sockets_stop().
  * Return: 0 removed; 1 pending (@done called later); -ENODEV, -EBUSY,
  * -EINVAL.
@@ -141,6 +150,40 @@ int mgmt_service_modify(struct mgmt_service *svc, const char *uuid,
 int mgmt_service_set_attr(struct mgmt_service *svc, const char *uuid,
 			  const char *name, const char *value,
 			  struct mgmt_err *err);
+
+/* What `info` shows of a device: what a VMM would see, read by the daemon. */
+#define MGMT_INFO_MAX_INDEX 16
+#define MGMT_INFO_CONFIG_SIZE 256
+
+struct mgmt_device_info {
+	bool client; /* a client holds the device */
+	int client_pid; /* its pid, 0 if unknown */
+	char socket[108]; /* where it is served */
+	struct vfio_device_info info;
+	/* ret: 0, or the driver's -errno for that index. */
+	struct {
+		int ret;
+		struct vfio_region_info info;
+	} regions[MGMT_INFO_MAX_INDEX];
+	struct {
+		int ret;
+		struct vfio_irq_info info;
+	} irqs[MGMT_INFO_MAX_INDEX];
+	unsigned int nr_regions, nr_irqs; /* capped at MGMT_INFO_MAX_INDEX */
+	int config_ret; /* 0, or -errno reading the config space */
+	uint8_t config[MGMT_INFO_CONFIG_SIZE];
+};
+
+/**
+ * mgmt_service_device_info() - device info, regions, IRQ indices and PCI
+ * config space of device @uuid, asked of its driver by the daemon: works
+ * while a VM holds the device (no client slot is taken; config reads have
+ * no side effect).  Return: 0; -ENODEV no such device; the driver's -errno
+ * for the device info.
+ */
+int mgmt_service_device_info(struct mgmt_service *svc, const char *uuid,
+			     struct mgmt_device_info *out,
+			     struct mgmt_err *err);
 
 /** mgmt_service_next_def() - iterate definitions by parent, UUID. */
 const struct mgmt_def *mgmt_service_next_def(struct mgmt_service *svc,

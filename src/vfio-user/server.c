@@ -160,6 +160,7 @@ static void vu_client_start(struct vu_server *s, int fd, pid_t pid)
 	if (ret < 0)
 		goto free_conn;
 	s->fd = fd;
+	s->client_pid = pid;
 	vu_log(s, VU_LOG_INFO, "client", "connected (pid %d)", (int)pid);
 	return;
 
@@ -465,6 +466,11 @@ fail:
 int vu_server_has_client(const struct vu_server *server)
 {
 	return server->fd >= 0;
+}
+
+pid_t vu_server_client_pid(const struct vu_server *server)
+{
+	return server->fd >= 0 ? server->client_pid : 0;
 }
 
 void vu_server_disconnect(struct vu_server *server)

@@ -8,6 +8,7 @@
 #define UMDEV_VFIO_USER_SERVER_H
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <umdev/mdev_host.h>
 
 /* The event loop the server lives in (implemented by the daemon). */
@@ -64,6 +65,8 @@ struct vu_server *vu_server_new(const struct vu_server_config *cfg);
 
 /** vu_server_has_client() - true while a client is connected. */
 int vu_server_has_client(const struct vu_server *server);
+/** vu_server_client_pid() - the connected client's pid, or 0 if none. */
+pid_t vu_server_client_pid(const struct vu_server *server);
 
 /** vu_server_disconnect() - drop the current client (if any), now. */
 void vu_server_disconnect(struct vu_server *server);

@@ -46,8 +46,9 @@ struct vu_server {
 	void *cb_arg;
 	int listen_fd;
 
-	/* The connected client (fd < 0: none). */
+	/* The connected client (fd < 0: none) and its pid (SO_PEERCRED). */
 	int fd;
+	pid_t client_pid;
 	uint32_t events; /* what the loop watches on fd */
 	bool versioned;
 	struct vu_caps ours;

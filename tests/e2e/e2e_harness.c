@@ -106,6 +106,14 @@ int e2e_daemon_start(struct e2e_daemon *d, const char *const *extra_args)
 		argv[argc++] = "--config-dir";
 		argv[argc++] = d->config_dir;
 	}
+	/* Stops of held devices end in bounded time unless a test says. */
+	for (i = 0; extra_args && extra_args[i]; i++)
+		if (!strcmp(extra_args[i], "--remove-timeout-ms"))
+			break;
+	if (!extra_args || !extra_args[i]) {
+		argv[argc++] = "--remove-timeout-ms";
+		argv[argc++] = "2000";
+	}
 	while (extra_args && *extra_args && argc < 30)
 		argv[argc++] = *extra_args++;
 	argv[argc] = NULL;

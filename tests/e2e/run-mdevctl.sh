@@ -248,6 +248,37 @@ mdevctl undefine -u "$U2" 2>"$tmp/err" && [ ! -e "$etc/mtty/$U2" ] &&
 ok $? "mdevctl undefine -u U2: definition gone, the running device stays" "$tmp/err"
 mdevctl stop -u "$U2"
 
+# ---- remove blocks while a client holds the device, as the kernel's ----
+mdevctl start -p mtty -t mtty-2 -u "$U3" 2>"$tmp/err"
+mkfifo "$tmp/hold"
+(sleep 600 >"$tmp/hold") &
+keeper=$!
+ctl console -u "$U3" <"$tmp/hold" >/dev/null 2>&1 &
+holder=$!
+for _ in $(seq 200); do
+	ctl info -u "$U3" 2>/dev/null | grep -q "a client is attached" && break
+	sleep 0.05
+done
+ctl info -u "$U3" >"$tmp/out" 2>&1 && grep -q "a client is attached" "$tmp/out"
+ok $? "umdevctl info works while a client holds U3" "$tmp/out"
+mdevctl stop -u "$U3" 2>"$tmp/stop.err" &
+stopper=$!
+for _ in $(seq 200); do
+	grep -q "device $U3: stop: client attached: asked it" "$tmp/umdevd.log" && break
+	sleep 0.05
+done
+grep -q "device $U3: stop: client attached: asked it" "$tmp/umdevd.log" &&
+	kill -0 "$stopper" 2>/dev/null && [ -e "/sys/bus/mdev/devices/$U3" ]
+ok $? "mdevctl stop of a held device waits (its write to remove blocks)" "$tmp/umdevd.log"
+ctl stop -u "$U3" --force 2>"$tmp/err"
+ok $? "umdevctl stop --force disconnects the client" "$tmp/err"
+wait "$stopper"
+ok $? "and mdevctl stop returns 0 (the device is gone)" "$tmp/stop.err"
+[ ! -e "/sys/bus/mdev/devices/$U3" ]
+ok $? "U3 is gone from the tree"
+kill "$keeper" 2>/dev/null
+wait "$keeper" "$holder" 2>/dev/null
+
 # ---- restarts ----
 printf '{"mdev_type": "mtty-1", "start": "auto", "attrs": [' >"$etc/mtty/$U5"
 cp "$etc/mtty/$U5" "$tmp/malformed"
@@ -314,9 +345,61 @@ ctl start -u "$U8" -p mtty 2>"$tmp/err" && [ -e "/sys/bus/mdev/devices/$U8" ]
 ok $? "umdevctl start -u U8 -p mtty" "$tmp/err"
 same list
 same list -d
+# Both auto, then a restart: the registered parent's definition starts,
+# the other waits for its parent; nothing is reported as failed.
+ctl stop -u "$U8" 2>"$tmp/err" &&
+	ctl modify -u "$U8" -p mtty --auto 2>>"$tmp/err" &&
+	ctl modify -u "$U8" -p other --auto 2>>"$tmp/err"
+ok $? "both definitions of U8 made auto" "$tmp/err"
+kill -TERM "$daemon"
+wait "$daemon"
+start_daemon
+ok $? "umdevd restarts" "$tmp/umdevd.log"
+mdevctl list >"$tmp/out"
+expect "U8 runs on mtty after the restart (and U6, auto too)" "$tmp/out" \
+	"$U6 mtty mtty-2 auto (defined)\n$U8 mtty mtty-1 auto (defined)\n\n"
+! grep -q "device $U8: autostart: .*not started" "$tmp/umdevd.log"
+ok $? "no failure reported for the other parent's definition" "$tmp/umdevd.log"
+same list
+same list -d
+ctl stop -u "$U8" 2>"$tmp/err"
 ctl undefine -u "$U8" 2>"$tmp/err" && [ ! -e "$etc/mtty/$U8" ] &&
 	[ ! -e "$etc/other/$U8" ]
 ok $? "umdevctl undefine -u U8: both definitions, as mdevctl" "$tmp/err"
+
+# ---- a parent registering later (load-driver): its auto definitions ----
+U9=9c9c9c9c-0000-4000-8000-000000000009
+cc=${CC:-cc}
+$cc -std=gnu11 -shared -fPIC -O2 -I"$top/include" \
+	"$top/examples/doorbell/doorbell.c" -o "$tmp/doorbell.so" 2>"$tmp/cc.log" &&
+	$cc -std=gnu11 -O2 "$top/tests/e2e/driver-abi/ctl.c" -o "$tmp/ctl" 2>>"$tmp/cc.log"
+ok $? "the doorbell driver and a control client build" "$tmp/cc.log"
+ctl define -u "$U9" -p doorbell -t doorbell-1 --auto 2>"$tmp/err"
+ok $? "umdevctl define -u U9 -p doorbell (not registered yet) --auto" "$tmp/err"
+"$tmp/ctl" "$run/control.sock" "{\"op\":\"load-driver\",\"path\":\"$tmp/doorbell.so\"}" >"$tmp/out" 2>&1
+grep -q '"ok":true' "$tmp/out"
+ok $? "load-driver doorbell.so registers the parent doorbell" "$tmp/out"
+mdevctl list -p doorbell >"$tmp/out"
+expect "U9 was started when its parent registered" "$tmp/out" \
+	"$U9 doorbell doorbell-1 auto (defined)\n\n"
+same list
+# Two parents, one type with a description.
+same types
+same types --dumpjson
+same types -p doorbell
+ctl stop -u "$U9" 2>"$tmp/err" && ctl undefine -u "$U9" 2>>"$tmp/err"
+ok $? "stop and undefine U9" "$tmp/err"
+
+# ---- the end: a clean exit, nothing reported by the sanitizers ----
+kill -TERM "$daemon"
+wait "$daemon"
+rc=$?
+daemon=
+! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$tmp/umdevd.log" &&
+	[ "$rc" -eq 0 ]
+ok $? "umdevd exits 0 on SIGTERM, unmounting its tree; no sanitizer report (exit $rc)" "$tmp/umdevd.log"
+! grep -q " $sys " /proc/self/mounts
+ok $? "the tree is unmounted"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

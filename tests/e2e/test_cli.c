@@ -8,12 +8,14 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <umdev/client.h>
 #include <umdev/mdev_host.h>
 #include "e2e_harness.h"
 
@@ -264,6 +266,52 @@ static void test_info(void **state)
 	assert_int_equal(ctl("stop", "-u", E2E_UUID_C), 0);
 }
 
+/*
+ * umdevd answers info itself: it works while a client (a VM) holds the
+ * device's one slot, and an unknown UUID is "no such device".
+ */
+static void test_info_while_held(void **state)
+{
+	struct umdev_client *c;
+	uint32_t word;
+	int cerr = 0, ret;
+
+	assert_int_equal(ctl("start", "-u", E2E_UUID_C, "-p", "mtty", "-t",
+			     "mtty-2"),
+			 0);
+	c = umdev_client_connect(e2e_device_socket(&daemon_, E2E_UUID_C),
+				 &cerr);
+	assert_non_null(c);
+	assert_int_equal(ctl("info", "-u", E2E_UUID_C), 0);
+	assert_non_null(strstr(out, "(a client is attached)"));
+	assert_non_null(strstr(out, "9 regions, 5 IRQ indices"));
+	assert_non_null(strstr(out, "vendor 4348 device 3253"));
+	/* The client was not disturbed. */
+	assert_int_equal(umdev_client_read(c, VFIO_PCI_CONFIG_REGION_INDEX, 0,
+					   &word, 4),
+			 4);
+	assert_int_equal(word & 0xffff, 0x4348);
+	/* A second client is told who holds the device. */
+	assert_int_equal(ctl_input("", "console", "-u", E2E_UUID_C, NULL), 1);
+	assert_non_null(strstr(err, "in use by another client (pid "));
+	/*
+	 * A stop waits for the client (this daemon forces it off after 2 s);
+	 * past --timeout umdevctl says why, and --force ends it now.
+	 */
+	assert_int_equal(ctl("--timeout", "1", "stop", "-u", E2E_UUID_C), 1);
+	assert_non_null(strstr(err, "has not let go yet"));
+	ret = ctl("stop", "-u", E2E_UUID_C, "--force");
+	/* 0, unless a descheduled umdevctl let the daemon's 2 s pass first. */
+	assert_true(ret == 0 || (ret == 1 && strstr(err, "no such device")));
+	assert_int_not_equal(
+		access(e2e_device_socket(&daemon_, E2E_UUID_C), F_OK), 0);
+	umdev_client_close(c);
+	assert_int_equal(ctl_input("", "console", "-u", E2E_UUID_B, NULL), 1);
+	assert_non_null(strstr(err, "no such device"));
+	assert_int_equal(ctl("info", "-u", E2E_UUID_B), 1);
+	assert_non_null(strstr(err, "no such device"));
+}
+
 /* Non-interactive console: stdin to THR, RBR (by interrupt) to stdout. */
 static void test_console(void **state)
 {
@@ -302,6 +350,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_runtime_dir_after_verb_and_env,
 					  free_output),
 		cmocka_unit_test_teardown(test_info, free_output),
+		cmocka_unit_test_teardown(test_info_while_held, free_output),
 		cmocka_unit_test_teardown(test_console, free_output),
 	};
 

@@ -6,6 +6,7 @@
  * forces it off; the stop request is answered when the removal is done.
  */
 #include <errno.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include <cmocka.h>
 
 #include <umdev/client.h>
+#include "daemon/device_sockets.h"
 #include "e2e_harness.h"
 
 /* Short, so forced removals finish quickly. */
@@ -163,6 +165,46 @@ static void test_forced_after_timeout(void **state)
 	assert_fds_back(f);
 }
 
+/*
+ * Without a bound the daemon does not force: it asks again, as the
+ * kernel's VFIO does, logs how long it has waited, and the operator's
+ * forced stop ends it (answering the waiting stop too).
+ */
+static void test_request_resent_then_forced(void **state)
+{
+	struct fixture *f = *state;
+	struct pollfd pfd;
+	json_object *reply;
+	int waited;
+
+	attach(f, true);
+	send_stop(f);
+	assert_true(e2e_eventfd_wait(f->req_fd) >= 1);
+	/* The second request comes one interval later, logged first. */
+	for (waited = 0;
+	     waited < DEVICE_REMOVAL_REQ_INTERVAL_MS + E2E_WAIT_MS &&
+	     !e2e_daemon_log_contains(&f->d, "request sent again (2)");
+	     waited += 100)
+		usleep(100 * 1000);
+	assert_true(e2e_daemon_log_contains(&f->d, "request sent again (2)"));
+	pfd.fd = f->req_fd;
+	pfd.events = POLLIN;
+	assert_int_equal(poll(&pfd, 1, E2E_WAIT_MS), 1);
+	assert_true(e2e_eventfd_count(f->req_fd) >= 1);
+	assert_false(e2e_daemon_log_contains(&f->d, "did not release"));
+	reply = e2e_control(&f->d, "{\"op\":\"stop\",\"uuid\":\"" E2E_UUID_A
+				   "\",\"force\":true}");
+	assert_int_equal(e2e_reply_errno(reply), 0);
+	assert_true(reply_forced(reply));
+	json_object_put(reply);
+	reply = e2e_control_recv(f->ctl_fd);
+	assert_int_equal(e2e_reply_errno(reply), 0);
+	assert_true(reply_forced(reply));
+	json_object_put(reply);
+	assert_true(e2e_wait_closed(umdev_client_fd(f->client)));
+	assert_gone(f);
+}
+
 static void test_forced_without_req(void **state)
 {
 	struct fixture *f = *state;
@@ -295,6 +337,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_client_immediate,
 						setup_long, teardown),
 		cmocka_unit_test_setup_teardown(test_sigterm_during_removal,
+						setup_long, teardown),
+		cmocka_unit_test_setup_teardown(test_request_resent_then_forced,
 						setup_long, teardown),
 	};
 

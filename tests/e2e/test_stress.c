@@ -55,6 +55,13 @@
 #define MTTY_ID 0x32534348u /* device 0x3253, vendor 0x4348 */
 
 static struct e2e_daemon daemon_;
+/*
+ * The current round's churn process and the write end of its stop pipe
+ * (0 and -1 between rounds): a round whose assertion fails leaves them to
+ * the teardown, which must stop the churn before the daemon.
+ */
+static pid_t churn_pid;
+static int churn_stop_fd = -1;
 /* Requests per client: the test's, and the current round's. */
 static unsigned long stress_ops = STRESS_OPS;
 static unsigned long round_ops;
@@ -328,6 +335,8 @@ static unsigned long stress_round(unsigned long ops)
 		_exit(stress_churn(stop[0]));
 	}
 	close(stop[0]);
+	churn_pid = churn;
+	churn_stop_fd = stop[1];
 
 	for (i = 0; i < STRESS_CLIENTS; i++) {
 		memset(&clients[i], 0, sizeof(clients[i]));
@@ -350,7 +359,9 @@ static unsigned long stress_round(unsigned long ops)
 		total += clients[i].ops;
 	}
 	close(stop[1]); /* the churn process sees end-of-file and stops */
+	churn_stop_fd = -1;
 	assert_int_equal(waitpid(churn, &status, 0), churn);
+	churn_pid = 0;
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	return total;
@@ -472,8 +483,25 @@ static int setup(void **state)
 	return e2e_daemon_start(&daemon_, NULL) ? -1 : 0;
 }
 
+/*
+ * Stop a churn process a failed round left running, before the daemon:
+ * otherwise its next request meets a daemon that is gone ("cannot reach
+ * umdevd ... No such file or directory") and that message, not the
+ * round's own failure, looks like the cause.
+ */
+static void stress_stop_churn(void)
+{
+	if (churn_stop_fd >= 0)
+		close(churn_stop_fd);
+	churn_stop_fd = -1;
+	if (churn_pid > 0)
+		waitpid(churn_pid, NULL, 0);
+	churn_pid = 0;
+}
+
 static int teardown(void **state)
 {
+	stress_stop_churn();
 	return e2e_daemon_stop(&daemon_) == 0 ? 0 : -1;
 }
 
