@@ -207,10 +207,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct server s = { .in = { data, size }, .fd = -1 };
 	pthread_t t;
 
-	fuzz_check_fds("start");
+	fuzz_check_fds("start", 0);
 	FUZZ_ASSERT(pthread_create(&t, NULL, server_accept_run, &s) == 0);
 	client_run();
 	pthread_join(t, NULL);
-	fuzz_check_fds("end");
+	fuzz_check_fds("end", 0);
 	return 0;
 }

@@ -119,7 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t start = 0, i;
 
 	FUZZ_ASSERT(line);
-	fuzz_check_fds("start");
+	fuzz_check_fds("start", 0);
 	ctx.devices = device_sockets_new(&cfg);
 	FUZZ_ASSERT(ctx.devices);
 	mcfg.core = core;
@@ -153,6 +153,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	device_sockets_free(ctx.devices);
 	fuzz_clear_config();
 	free(line);
-	fuzz_check_fds("end");
+	fuzz_check_fds("end", 0);
 	return 0;
 }

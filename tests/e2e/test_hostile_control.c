@@ -256,12 +256,11 @@ static void test_never_reads(void **state)
 {
 	static const char line[] = "{\"op\":\"types\"}\n";
 	size_t sent = 0, chunk = 64 * (sizeof(line) - 1);
-	char *burst = malloc(chunk);
+	static char burst[64 * (sizeof(line) - 1)];
 	struct baseline b;
 	long rss_during;
 	int fd, i, fl;
 
-	assert_non_null(burst);
 	for (i = 0; i < 64; i++)
 		memcpy(burst + i * (sizeof(line) - 1), line, sizeof(line) - 1);
 	baseline_take(&b);
@@ -294,10 +293,12 @@ static void test_never_reads(void **state)
 	 */
 	assert_true(sent < NEVER_READS_CAP);
 	assert_true(sent / (sizeof(line) - 1) > 1000);
+#ifndef __SANITIZE_ADDRESS__
+	/* (AddressSanitizer keeps freed memory: RSS says nothing there.) */
 	assert_true(rss_during < b.rss + 4096);
+#endif
 	assert_int_equal(e2e_health(&daemon_, E2E_UUID_B), 0);
 	close(fd);
-	free(burst);
 	baseline_check(&b);
 	assert_int_equal(e2e_health(&daemon_, E2E_UUID_B), 0);
 }
