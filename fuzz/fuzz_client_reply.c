@@ -15,8 +15,8 @@
  * read) and then a write, SET_IRQS and a reset.  Invariants: no crash,
  * leak or hang (the timeout is short and every loop is bounded by what
  * the client accepted); reported counts are within the library's bounds;
- * a read returns at most what was asked; once a call failed with EPROTO,
- * ETIMEDOUT or ECONNRESET the client refuses further requests.
+ * a read returns at most what was asked; once a call timed out the
+ * client refuses further requests.
  */
 #include <errno.h>
 #include <poll.h>
@@ -60,7 +60,12 @@ static bool server_read(int fd, struct hdr *h)
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t n;
 
-		if (poll(&p, 1, 2000) != 1)
+		/*
+		 * A client waiting for the rest of a reply (junk shifted its
+		 * framing) sends nothing: hang up soon rather than let both
+		 * sides wait for the client's timeout.
+		 */
+		if (poll(&p, 1, 20) != 1)
 			return false;
 		n = recv(fd, buf + got,
 			 want - got > sizeof(buf) - got ? sizeof(buf) - got :
@@ -108,6 +113,13 @@ static void *server_run(void *arg)
 			out[total++] = 0xee;
 		if (send(s->fd, out, total, MSG_NOSIGNAL) < 0)
 			break;
+		/*
+		 * A reply that claims more than it sent: hang up, so the
+		 * client sees the stream end inside the message at once
+		 * instead of waiting out its timeout for the rest.
+		 */
+		if (ctl & 0x08)
+			break;
 	}
 	shutdown(s->fd, SHUT_RDWR);
 	close(s->fd);
@@ -129,10 +141,15 @@ static void *server_accept_run(void *arg)
 	return server_run(s);
 }
 
-/* After @ret from a call: a broken stream must stay refused. */
+/*
+ * After @ret from a call: once a reply is late, the stream cannot be
+ * trusted (the late reply would answer the next request), so the client
+ * must refuse further requests.  (A short but well-framed reply is
+ * -EPROTO for that call only.)
+ */
 static void check_after(struct umdev_client *c, int ret)
 {
-	if (ret == -EPROTO || ret == -ETIMEDOUT || ret == -ECONNRESET) {
+	if (ret == -ETIMEDOUT) {
 		uint8_t b;
 
 		FUZZ_ASSERT(umdev_client_read(c, VFIO_PCI_CONFIG_REGION_INDEX,

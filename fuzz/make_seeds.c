@@ -433,6 +433,16 @@ static void seeds_client_reply(void)
 	rec(&s, 0x04, "\x16", 1); /* GET_INFO refused with EINVAL */
 	rec(&s, 0x01, info, sizeof(info)); /* wrong msg_id */
 	seed_write("fuzz_client_reply", "errors", s.b, s.len);
+
+	/* Found by the fuzzer: a write reply claiming more than was sent. */
+	s.len = 0;
+	rec(&s, 0, version, sizeof(version));
+	rec(&s, 0x04, "\x16", 1); /* GET_INFO refused */
+	rec(&s, 0x04, "\x16", 1); /* REGION_READ refused */
+	memset(write_reply, 0, sizeof(write_reply));
+	write_reply[13] = 1; /* count 256, for a 1-byte write */
+	rec(&s, 0, write_reply, sizeof(write_reply));
+	seed_write("fuzz_client_reply", "regress-write-count", s.b, s.len);
 }
 
 int main(int argc, char **argv)
