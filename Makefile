@@ -2,7 +2,7 @@
 #   make demo    build, start umdevd, create a device, show bytes and interrupts
 #   make check   build and run every test; ends with "N passed, N failed"
 # Also: make (build), make install [DESTDIR=… PREFIX=…] (builds in build-install),
-#       make deb (Debian packages in ..), make check-kernel, make bench, make fuzz.
+#       make deb (Debian packages in build-deb/), make check-kernel, make bench, make fuzz.
 
 BUILD  ?= build
 ASAN_BUILD ?= build-asan
@@ -60,10 +60,12 @@ install: bootstrap
 	DESTDIR=$(DESTDIR) meson install -C $(INSTALL_BUILD) --no-rebuild --quiet
 
 # Debian packages (debian/): umdev, libumdev0, libumdev-dev, umdev-mtty-dkms,
-# written to the parent directory.
+# built from a clean copy of the tree into $(DEB_BUILD)/.
+DEB_BUILD ?= build-deb
 deb:
 	@scripts/bootstrap build pkg
-	dpkg-buildpackage -us -uc -b -j$$(nproc)
+	scripts/build-debs $(DEB_BUILD) >$(DEB_BUILD).log 2>&1 || { tail -30 $(DEB_BUILD).log; exit 1; }
+	@ls $(DEB_BUILD)/*.deb
 
 clean:
 	rm -rf $(BUILD) build-*

@@ -35,7 +35,8 @@ static void fuzz_version_round_trip(uint16_t major, uint16_t minor,
 	FUZZ_ASSERT(back.pgsizes == caps->pgsizes);
 	FUZZ_ASSERT(back.max_dma_maps == caps->max_dma_maps);
 	FUZZ_ASSERT(back.write_multiple == caps->write_multiple);
-	FUZZ_ASSERT(!back.migration); /* never written */
+	/* "migration" is written exactly when the caps have it. */
+	FUZZ_ASSERT(back.migration == caps->migration);
 
 	/* Too small a buffer is refused, never overrun. */
 	FUZZ_ASSERT(vu_version_format(major, minor, caps, buf, len - 1) ==
@@ -62,7 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ours.pgsizes = VU_PGSIZES;
 	ours.max_dma_maps = VU_MAX_DMA_MAPS;
 	ours.write_multiple = true;
-	ours.migration = false;
+	/* A device with and without migration, input by input. */
+	ours.migration = size & 1;
 	negotiated = vu_version_negotiate(data, size, &ours, &agreed,
 					  &agreed_minor, &why);
 	FUZZ_ASSERT(why != NULL);
@@ -81,7 +83,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    ours.max_data_xfer_size);
 		FUZZ_ASSERT(agreed.max_dma_maps <= ours.max_dma_maps);
 		FUZZ_ASSERT(!agreed.write_multiple || caps.write_multiple);
-		FUZZ_ASSERT(!agreed.migration);
+		/* Offered back only when both sides have it. */
+		FUZZ_ASSERT(agreed.migration ==
+			    (ours.migration && caps.migration));
 		fuzz_version_round_trip(VU_VERSION_MAJOR, agreed_minor,
 					&agreed);
 	}

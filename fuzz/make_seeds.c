@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "compat/vfio_precopy.h"
 #include "fuzz_util.h"
 #include "model/mtty/mtty_model.h"
 #include "vfio-user/wire.h"
@@ -445,6 +446,110 @@ static void seeds_client_reply(void)
 	seed_write("fuzz_client_reply", "regress-write-count", s.b, s.len);
 }
 
+/* ---- fuzz_mig_commands: programs of migration requests ---- */
+
+/* The ops of fuzz_mig_commands.c's input. */
+enum {
+	MIG_SET,
+	MIG_GET,
+	MIG_READ,
+	MIG_WRITE_KEPT,
+	MIG_WRITE_RAW,
+	MIG_PRECOPY,
+	MIG_REGION,
+	MIG_OTHER
+};
+
+static void mig_set(struct seed *s, uint8_t state)
+{
+	put_u8(s, MIG_SET);
+	put_u8(s, state);
+}
+
+static void mig_read_all(struct seed *s)
+{
+	put_u8(s, MIG_READ);
+	put_u16(s, 4000);
+}
+
+static void mig_write_kept(struct seed *s, uint8_t chunk, uint16_t at,
+			   uint8_t flip)
+{
+	put_u8(s, MIG_WRITE_KEPT);
+	put_u8(s, chunk - 1);
+	put_u16(s, at);
+	put_u8(s, flip);
+}
+
+static void mig_region(struct seed *s, uint8_t reg, uint8_t val)
+{
+	put_u8(s, MIG_REGION);
+	put_u8(s, reg);
+	put_u8(s, val);
+}
+
+static void seeds_mig_commands(void)
+{
+	struct seed s = { .len = 0 };
+
+	/* Save, load the stream back (in chunks), run. */
+	mig_region(&s, 7, 0x42);
+	mig_region(&s, 0, 'a');
+	mig_set(&s, VFIO_DEVICE_STATE_STOP_COPY);
+	mig_read_all(&s);
+	mig_set(&s, VFIO_DEVICE_STATE_STOP);
+	mig_set(&s, VFIO_DEVICE_STATE_RESUMING);
+	mig_write_kept(&s, 64, 0, 0);
+	mig_set(&s, VFIO_DEVICE_STATE_STOP);
+	mig_set(&s, VFIO_DEVICE_STATE_RUNNING);
+	mig_region(&s, 7, 0);
+	seed_write("fuzz_mig_commands", "save-load", s.b, s.len);
+
+	/* PRE_COPY: info, a part read, a change, the rest, STOP_COPY. */
+	s.len = 0;
+	mig_set(&s, VFIO_DEVICE_STATE_PRE_COPY);
+	put_u8(&s, MIG_PRECOPY);
+	put_u8(&s, MIG_READ);
+	put_u16(&s, 100);
+	mig_region(&s, 7, 0x17);
+	put_u8(&s, MIG_PRECOPY);
+	mig_read_all(&s);
+	mig_set(&s, VFIO_DEVICE_STATE_STOP_COPY);
+	mig_read_all(&s);
+	mig_set(&s, VFIO_DEVICE_STATE_RESUMING);
+	mig_write_kept(&s, 200, 0, 0);
+	mig_set(&s, VFIO_DEVICE_STATE_RUNNING);
+	put_u8(&s, MIG_GET);
+	seed_write("fuzz_mig_commands", "precopy", s.b, s.len);
+
+	/* A damaged stream: ERROR, refused requests, a reset. */
+	s.len = 0;
+	mig_set(&s, VFIO_DEVICE_STATE_STOP_COPY);
+	mig_read_all(&s);
+	mig_set(&s, VFIO_DEVICE_STATE_RESUMING);
+	mig_write_kept(&s, 255, 12, 0x03);
+	mig_set(&s, VFIO_DEVICE_STATE_STOP);
+	mig_set(&s, VFIO_DEVICE_STATE_RUNNING);
+	mig_region(&s, 7, 1);
+	put_u8(&s, MIG_OTHER);
+	put_u8(&s, 0); /* reset */
+	put_u8(&s, MIG_WRITE_RAW);
+	put_u8(&s, 4);
+	put(&s, "junk", 4);
+	seed_write("fuzz_mig_commands", "bad-stream", s.b, s.len);
+
+	/* Every state in turn, and a refused arc. */
+	s.len = 0;
+	for (uint8_t st = VFIO_DEVICE_STATE_STOP; st <= 7; st++) {
+		mig_set(&s, st);
+		put_u8(&s, MIG_GET);
+	}
+	mig_set(&s, VFIO_DEVICE_STATE_STOP_COPY);
+	mig_set(&s, 6); /* STOP_COPY -> PRE_COPY: refused */
+	mig_set(&s, 0xff); /* out of range */
+	seed_write("fuzz_mig_commands", "states", s.b, s.len);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -458,5 +563,6 @@ int main(int argc, char **argv)
 	seeds_migration();
 	seeds_control();
 	seeds_client_reply();
+	seeds_mig_commands();
 	return 0;
 }

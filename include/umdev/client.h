@@ -44,7 +44,17 @@ enum umdev_vu_command {
 	UMDEV_VU_CMD_DEVICE_RESET = 13,
 	UMDEV_VU_CMD_REGION_WRITE_MULTI = 15,
 	UMDEV_VU_CMD_DEVICE_FEATURE = 16,
+	UMDEV_VU_CMD_MIG_DATA_READ = 17, /* added in UMDEV_1.1 */
+	UMDEV_VU_CMD_MIG_DATA_WRITE = 18, /* added in UMDEV_1.1 */
 };
+
+/*
+ * umdev's own DEVICE_FEATURE index (a vendor extension; docs/migration.md):
+ * GET answers VFIO_MIG_GET_PRECOPY_INFO's struct vfio_precopy_info, which
+ * <linux/vfio.h> asks of a data fd that vfio-user does not have.  Outside
+ * PRE_COPY(_P2P): EINVAL.  Added in UMDEV_1.1.
+ */
+#define UMDEV_VU_FEATURE_MIG_PRECOPY_INFO 0xf001u
 
 /*
  * vfio-user header flags: the @flags of umdev_client_request() and
@@ -188,6 +198,57 @@ int umdev_client_recv_reply(struct umdev_client *c, uint16_t msg_id,
 void umdev_client_set_poll_us(struct umdev_client *c, unsigned int us);
 /** umdev_client_max_data_xfer() - the negotiated max_data_xfer_size. */
 uint32_t umdev_client_max_data_xfer(const struct umdev_client *c);
+
+/*
+ * VFIO migration v2 over vfio-user (docs/migration.md).  Added in
+ * UMDEV_1.1.  States are enum vfio_device_mig_state's values.
+ */
+/**
+ * umdev_client_mig_get_flags() - DEVICE_FEATURE GET MIGRATION: the
+ * device's VFIO_MIGRATION_* flags.  Return: 0; -ENOTTY when the device has
+ * no migration; or as at the top of this file.
+ */
+int umdev_client_mig_get_flags(struct umdev_client *c, uint64_t *flags);
+/**
+ * umdev_client_mig_get_state() - DEVICE_FEATURE GET MIG_DEVICE_STATE.
+ * Return: 0; -ENOTTY (no migration); or as at the top of this file.
+ */
+int umdev_client_mig_get_state(struct umdev_client *c, uint32_t *state);
+/**
+ * umdev_client_mig_set_state() - DEVICE_FEATURE SET MIG_DEVICE_STATE: move
+ * to @state (the server takes every arc on the way).
+ * Return: 0; -EINVAL for a state the device cannot reach from where it is
+ * (it stays there) or a refused arc (e.g. RESUMING -> STOP with a bad
+ * stream: the device is then in ERROR); -ENOTTY (no migration); or as at
+ * the top of this file.
+ */
+int umdev_client_mig_set_state(struct umdev_client *c, uint32_t state);
+/**
+ * umdev_client_mig_precopy_info() - umdev's PRECOPY_INFO feature, the
+ * answer VFIO_MIG_GET_PRECOPY_INFO gives: bytes of initial data still to
+ * read and of dirty data.  Return: 0; -EINVAL outside PRE_COPY(_P2P);
+ * -ENOTTY without PRE_COPY; or as at the top of this file.
+ */
+int umdev_client_mig_precopy_info(struct umdev_client *c,
+				  uint64_t *initial_bytes,
+				  uint64_t *dirty_bytes);
+/**
+ * umdev_client_mig_read() - MIG_DATA_READ of at most @len bytes (at most
+ * umdev_client_max_data_xfer()) into @buf.
+ * Return: bytes read, fewer than @len when the data ended (0: none left
+ * now); -EINVAL outside PRE_COPY(_P2P) / STOP_COPY or for a bad @len; or
+ * as at the top of this file.
+ */
+int umdev_client_mig_read(struct umdev_client *c, void *buf, uint32_t len);
+/**
+ * umdev_client_mig_write() - MIG_DATA_WRITE of @len bytes (at most
+ * umdev_client_max_data_xfer()) from @buf.
+ * Return: 0; -EINVAL outside RESUMING, for bytes that cannot be a
+ * stream, or a bad @len; -EFBIG for a stream larger than the device
+ * takes; or as at the top of this file.
+ */
+int umdev_client_mig_write(struct umdev_client *c, const void *buf,
+			   uint32_t len);
 
 UMDEV_ABI_END
 

@@ -57,7 +57,11 @@ struct umdev_device_ops {
 	int (*set_irqs)(struct mdev_device *mdev,
 			const struct vfio_irq_set *set, const void *data);
 
-	/* Region access.  Return @count, or -EINVAL for a bad index/range. */
+	/*
+	 * Region access.  Return @count, or -EINVAL for a bad index/range;
+	 * -EBUSY while migration stopped the device (STOP, STOP_COPY,
+	 * RESUMING, ERROR), if the driver refuses access then.
+	 */
 	long (*read)(struct mdev_device *mdev, uint32_t index, uint64_t offset,
 		     void *buf, uint32_t count);
 	long (*write)(struct mdev_device *mdev, uint32_t index, uint64_t offset,

@@ -14,7 +14,7 @@ build=$(mkdir -p "${1:-$top/build}" && cd "${1:-$top/build}" && pwd)
 seconds=${FUZZ_SMOKE_SECONDS:-25}
 out="$build/fuzz"
 totals=${UMDEV_TOTALS:-/dev/null}
-targets="fuzz_dispatch fuzz_version fuzz_set_irqs fuzz_migration fuzz_control fuzz_client_reply"
+targets="fuzz_dispatch fuzz_version fuzz_set_irqs fuzz_migration fuzz_mig_commands fuzz_control fuzz_client_reply"
 nt=$(echo $targets | wc -w)
 
 report() { echo "$1 $2" >>"$totals"; }

@@ -6,9 +6,11 @@
 #      and leaves ./build configured as it was;
 #   2. install the four packages with dpkg -i on this machine;
 #   3. start umdevd exactly as the installed unit's ExecStart says, with
-#      what systemd would add (RuntimeDirectory, UMask, NOTIFY_SOCKET), in
-#      a private mount namespace with its own /run so nothing of the host's
-#      /run is touched; wait for READY=1; check the runtime directory and
+#      what systemd would add (RuntimeDirectory, ConfigurationDirectory,
+#      UMask, NOTIFY_SOCKET), in a private mount namespace with its own /run
+#      and /etc/mdevctl.d so nothing of the host's is touched; wait for
+#      READY=1 (and, after a restart, find an auto definition running by
+#      then); check the runtime directory and
 #      socket modes; create, list, inspect and remove a device with the
 #      installed umdevctl; the bash completion completes verbs, options,
 #      UUIDs, parents and types; man finds and renders both pages, whose
@@ -69,6 +71,8 @@ cleanup() {
 	stop_daemon
 	[ "$installed" -eq 1 ] && purge
 	[ -n "${notify_pid:-}" ] && kill "$notify_pid" 2>/dev/null
+	[ -n "${holder:-}" ] && kill "$holder" 2>/dev/null
+	for c in ${made_conf:-}; do rmdir "$c"; done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -108,20 +112,13 @@ ok $? "none of ${packages[*]} is installed yet${already:+ (found:$already; purge
 [ "$fail" -eq 0 ] || finish
 
 # ---- 1. build from a clean copy ----
+echo "# at ${SECONDS}s"
 src=$tmp/src/umdev
-mkdir -p "$src"
-if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
-	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-		tar --null -T - --ignore-failed-read -cf - 2>/dev/null) | tar -xf - -C "$src"
-else
-	tar -C "$top" --exclude='./build*' --exclude='./obj-*' -cf - . | tar -xf - -C "$src"
-fi
-[ -f "$src/debian/control" ] && [ ! -e "$src/build" ]
-ok $? "a clean copy of the sources in $src (no build directory)"
-
-(cd "$src" && DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" \
-	dpkg-buildpackage -us -uc -b -j"$(nproc)") >"$tmp/build.log" 2>&1
-ok $? "dpkg-buildpackage -us -uc -b builds" "$tmp/build.log"
+# (No -dbgsym packages: nothing here uses them, and they double lintian's work.)
+DEB_BUILD_OPTIONS=noddebs "$top/scripts/build-debs" "$tmp/src" >"$tmp/build.log" 2>&1
+ok $? "scripts/build-debs: a clean copy built with dpkg-buildpackage -us -uc -b" "$tmp/build.log"
+[ -f "$src/debian/control" ] && [ -z "$(ls -d "$src"/build "$src"/build-* 2>/dev/null)" ]
+ok $? "the copy has the sources and none of the tree's build directories"
 version=$(cd "$src" && dpkg-parsechangelog -S Version)
 arch=$(dpkg --print-architecture)
 debs=()
@@ -142,6 +139,7 @@ ok $? "lintian: no error" "$tmp/lintian.log"
 grep -E '^[EW]: ' "$tmp/lintian.log" | sed 's/^/# lintian /'
 
 # ---- make install: into a DESTDIR for another prefix, ./build untouched ----
+echo "# at ${SECONDS}s"
 (cd "$src" && meson setup build --prefix=/usr/local >"$tmp/setup.log" 2>&1)
 ok $? "meson setup build (the ./build of make demo / make check)" "$tmp/setup.log"
 prefix_of() { meson introspect --buildoptions "$1" |
@@ -167,6 +165,7 @@ grep -qx 'ExecStart=/opt/umdev-test/bin/umdevd --runtime-dir=/run/umdev' "$p/lib
 ok $? "the installed unit starts the daemon of its prefix"
 
 # ---- 2. install ----
+echo "# at ${SECONDS}s"
 snapshot "$tmp/before"
 installed=1
 dpkg -i "${debs[@]}" >"$tmp/install.log" 2>&1
@@ -190,6 +189,7 @@ for kdir in /lib/modules/*/; do
 done
 
 # ---- 3. the installed daemon, started as the unit says ----
+echo "# at ${SECONDS}s"
 unit=/lib/systemd/system/umdevd.service
 [ -f "$unit" ]
 ok $? "the unit is installed at $unit"
@@ -227,29 +227,47 @@ EOF
 notify_pid=$!
 for _ in $(seq 100); do [ -e "$tmp/notify.out.bound" ] && break; sleep 0.1; done
 
-# What systemd does before ExecStart: a fresh /run (here a private one),
-# RuntimeDirectory= with its mode, the UMask=, $NOTIFY_SOCKET.
+# What systemd does around ExecStart, in a mount namespace of our own (a
+# holder process keeps it): a fresh /run; ConfigurationDirectory= made if
+# missing, here with a private tmpfs over it so that the host's definitions
+# are neither seen nor changed; then per start RuntimeDirectory= with its
+# mode, UMask=, $NOTIFY_SOCKET; after the stop RuntimeDirectory= goes.
 read -r -a argv <<<"$exec_start"
-NOTIFY_SOCKET=$tmp/notify.sock unshare --mount --propagation private -- sh -c '
-	mount -t tmpfs -o mode=0755 tmpfs /run &&
-	mkdir -m "$1" "/run/$2" && umask "$3" && shift 3 && exec "$@"' \
-	sh "${runtime_mode:-0755}" "$runtime_name" "${umask_value:-0022}" "${argv[@]}" \
-	>"$tmp/umdevd.out" 2>"$tmp/umdevd.log" &
-daemon=$!
-for _ in $(seq 300); do
-	grep -q '^READY=1' "$tmp/notify.out" 2>/dev/null && break
-	kill -0 "$daemon" 2>/dev/null || break
-	sleep 0.1
+conf_names=$(unit_value ConfigurationDirectory)
+made_conf=
+for c in $conf_names; do
+	[ -d "/etc/$c" ] || { mkdir -m 0755 "/etc/$c" && made_conf="$made_conf /etc/$c"; }
 done
-grep -q '^READY=1' "$tmp/notify.out" 2>/dev/null
+unshare --mount --propagation private -- sh -c '
+	mount -t tmpfs -o mode=0755 tmpfs /run || exit 1
+	for c in $1; do mount -t tmpfs -o mode=0755 tmpfs "/etc/$c" || exit 1; done
+	: >"$2" && exec sleep 3600' sh "$conf_names" "$tmp/holder.ready" &
+holder=$!
+for _ in $(seq 100); do [ -e "$tmp/holder.ready" ] && break; sleep 0.1; done
+ns() { nsenter --target "$holder" --mount -- "$@"; }
+rt=/run/$runtime_name
+start_daemon() { # as systemctl start would
+	NOTIFY_SOCKET=$tmp/notify.sock nsenter --target "$holder" --mount -- sh -c '
+		mkdir -m "$1" "/run/$2" && umask "$3" && shift 3 && exec "$@"' \
+		sh "${runtime_mode:-0755}" "$runtime_name" "${umask_value:-0022}" "${argv[@]}" \
+		>>"$tmp/umdevd.out" 2>>"$tmp/umdevd.log" &
+	daemon=$!
+}
+wait_ready() { # wait_ready N: until the Nth READY=1 (or the daemon ended)
+	for _ in $(seq 300); do
+		[ "$(grep -c '^READY=1' "$tmp/notify.out" 2>/dev/null)" -ge "$1" ] && return 0
+		kill -0 "$daemon" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ "$(grep -c '^READY=1' "$tmp/notify.out" 2>/dev/null)" -ge "$1" ]
+}
+start_daemon
+wait_ready 1
 ok $? "umdevd (${argv[*]}) tells \$NOTIFY_SOCKET READY=1" "$tmp/umdevd.log"
 grep -qx 'umdevd: ready' "$tmp/umdevd.out"
 ok $? "umdevd prints 'umdevd: ready'" "$tmp/umdevd.log"
 kill -0 "$daemon" 2>/dev/null || { ok 1 "umdevd is running" "$tmp/umdevd.log"; finish; }
 
-# Everything below runs in the daemon's mount namespace (its /run).
-ns() { nsenter --target "$daemon" --mount -- "$@"; }
-rt=/run/$runtime_name
 [ "$(ns stat -c '%a %U' "$rt")" = "700 root" ]
 ok $? "runtime directory $rt: mode 0700, owned by root ($(ns stat -c '%a %U' "$rt"))"
 [ "$(ns stat -c '%F %a' "$rt/control.sock")" = "socket 600" ]
@@ -307,9 +325,9 @@ ok $? "completion of 'umdevctl start -p <TAB>': mtty" "$tmp/c.parent"
 complete_line /usr/bin/umdevctl start -p mtty -t "" >"$tmp/c.type"
 [ "$(cat "$tmp/c.type")" = "$(printf 'mtty-1\nmtty-2')" ]
 ok $? "completion of 'umdevctl start -p mtty -t <TAB>': mtty-1 mtty-2" "$tmp/c.type"
-complete_line /usr/bin/umdevctl start --p >"$tmp/c.opt"
-[ "$(cat "$tmp/c.opt")" = "--parent" ]
-ok $? "completion of 'umdevctl start --p<TAB>': --parent" "$tmp/c.opt"
+complete_line /usr/bin/umdevctl list --d >"$tmp/c.opt"
+[ "$(cat "$tmp/c.opt")" = "$(printf -- '--defined\n--dumpjson')" ]
+ok $? "completion of 'umdevctl list --d<TAB>': --defined --dumpjson" "$tmp/c.opt"
 complete_line /usr/bin/umdevctl --v >"$tmp/c.gopt"
 [ "$(cat "$tmp/c.gopt")" = "--version" ]
 ok $? "completion of 'umdevctl --v<TAB>': --version" "$tmp/c.gopt"
@@ -321,12 +339,30 @@ complete_line /usr/bin/umdevctl stop -u "" >"$tmp/c.none"
 [ ! -s "$tmp/c.none" ]
 ok $? "completion of 'umdevctl stop -u <TAB>' with no device: nothing" "$tmp/c.none"
 
+# An auto definition (in the unit's ConfigurationDirectory) is running by
+# the time the restarted daemon says READY=1.
+auto=$(ns /usr/bin/umdevctl define -p mtty -t mtty-1 --auto 2>"$tmp/define.log")
+ns test -f "/etc/mdevctl.d/mtty/$auto"
+ok $? "umdevctl define --auto stores ${auto:-nothing} in /etc/mdevctl.d (writable under the sandbox's ConfigurationDirectory)" "$tmp/define.log"
+
 stop_daemon
 ok $? "umdevd exits 0 on SIGTERM (as systemctl stop sends)" "$tmp/umdevd.log"
+ns rm -rf "$rt"
 grep -q '^STOPPING=1' "$tmp/notify.out"
 ok $? "umdevd tells \$NOTIFY_SOCKET STOPPING=1" "$tmp/notify.out"
 
+start_daemon
+wait_ready 2
+ok $? "restarted umdevd tells READY=1 again" "$tmp/umdevd.log"
+ns /usr/bin/umdevctl list >"$tmp/list-auto.out" 2>&1
+grep -q "^$auto mtty mtty-1" "$tmp/list-auto.out" && ns test -S "$rt/$auto.sock"
+ok $? "at READY=1 the auto definition already runs (listed, socket there)" "$tmp/list-auto.out"
+stop_daemon
+ok $? "umdevd exits 0 on SIGTERM again" "$tmp/umdevd.log"
+ns rm -rf "$rt"
+
 # ---- man pages: found by man, rendered, options as in --help ----
+echo "# at ${SECONDS}s"
 for prog in umdevd umdevctl; do
 	page=/usr/share/man/man8/$prog.8.gz
 	man -aw "$prog" 2>/dev/null | grep -qx "$page"
@@ -345,18 +381,20 @@ diff "$tmp/umdevd.help-opts" "$tmp/umdevd.man-opts" >"$tmp/umdevd.optdiff"
 ok $? "umdevd(8) documents exactly the options of umdevd --help" "$tmp/umdevd.optdiff"
 : >"$tmp/umdevctl.undocumented"
 for v in $verbs; do
+	[ "$v" = help ] && continue # umdevctl help = umdevctl --help
 	grep -qE "^       $v( |$)" "$tmp/umdevctl.man" || echo "verb $v" >>"$tmp/umdevctl.undocumented"
 	/usr/bin/umdevctl "$v" --help 2>&1 | options_of | while read -r o; do
 		grep -q -- "$o" "$tmp/umdevctl.man" || echo "$v $o"
 	done >>"$tmp/umdevctl.undocumented"
 done
-/usr/bin/umdevctl --help | options_of | while read -r o; do
+/usr/bin/umdevctl --help | awk '/^Commands/ { exit } { print }' | options_of | while read -r o; do
 	grep -q -- "$o" "$tmp/umdevctl.man" || echo "global $o"
 done >>"$tmp/umdevctl.undocumented"
 [ ! -s "$tmp/umdevctl.undocumented" ]
 ok $? "umdevctl(8) documents every verb and every option of each --help" "$tmp/umdevctl.undocumented"
 
 # ---- 4. purge: nothing left behind ----
+echo "# at ${SECONDS}s"
 dpkg -L "${packages[@]}" 2>/dev/null | grep -v '^/\.$' | sort -u >"$tmp/owned"
 purge
 ok $? "dpkg --purge ${packages[*]}" "$tmp/purge.log"

@@ -119,5 +119,6 @@ int cli_cmd_modify(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_start_parent(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_info(struct cli_ctx *ctx, int argc, char **argv);
 int cli_cmd_console(struct cli_ctx *ctx, int argc, char **argv);
+int cli_cmd_migrate(struct cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -2,7 +2,8 @@
 /*
  * umdevctl - manage umdevd's mediated devices with mdevctl 1.2's verbs
  * (types, list, start, stop, define, undefine, modify, start-parent-mdevs)
- * and umdev's own: info and, as a vfio-user client of a device, console.
+ * and umdev's own: info and, as a vfio-user client of a device, console
+ * and migrate.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -39,6 +40,8 @@ static const struct cli_verb cli_verbs[] = {
 	  "show a device's regions, IRQs and config space: -u UUID" },
 	{ "console", cli_cmd_console,
 	  "terminal on a device's serial port: -u UUID [--port N]" },
+	{ "migrate", cli_cmd_migrate,
+	  "live-migrate a device: -u SRC_UUID --to DST (path or UUID) | -u UUID --abort" },
 };
 
 static void cli_usage(FILE *f)

@@ -19,6 +19,7 @@
 
 #include <umdev/client.h>
 
+#include "compat/vfio_precopy.h"
 #include "vfio-user/version.h"
 #include "vfio-user/wire.h"
 
@@ -580,4 +581,160 @@ int umdev_client_write8(struct umdev_client *c, uint32_t index, uint64_t offset,
 	if (ret < 0)
 		return ret;
 	return ret == 1 ? 0 : -EIO;
+}
+
+/* ---- migration (UMDEV_1.1) ---- */
+
+/*
+ * DEVICE_FEATURE GET of @feature: @len data bytes into @data.  0 or
+ * -errno (-EPROTO for a reply of another size).
+ */
+static int vu_client_feature_get(struct umdev_client *c, uint32_t feature,
+				 void *data, uint32_t len)
+{
+	struct vfio_device_feature req = {
+		.argsz = (uint32_t)sizeof(req) + len,
+		.flags = feature | VFIO_DEVICE_FEATURE_GET,
+	};
+	uint8_t reply[sizeof(req) + 64];
+	int ret;
+
+	if (len > sizeof(reply) - sizeof(req))
+		return -EINVAL;
+	ret = vu_client_call(c, VU_CMD_DEVICE_FEATURE, &req, sizeof(req), NULL,
+			     0, reply, sizeof(reply));
+	if (ret < 0)
+		return ret;
+	if (ret != (int)(sizeof(req) + len))
+		return -EPROTO;
+	memcpy(data, reply + sizeof(req), len);
+	return 0;
+}
+
+int umdev_client_mig_get_flags(struct umdev_client *c, uint64_t *flags)
+{
+	struct vfio_device_feature_migration mig;
+	int ret;
+
+	ret = vu_client_feature_get(c, VFIO_DEVICE_FEATURE_MIGRATION, &mig,
+				    sizeof(mig));
+	if (ret == 0)
+		*flags = mig.flags;
+	return ret;
+}
+
+int umdev_client_mig_get_state(struct umdev_client *c, uint32_t *state)
+{
+	struct vfio_device_feature_mig_state st;
+	int ret;
+
+	ret = vu_client_feature_get(c, VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
+				    &st, sizeof(st));
+	if (ret == 0)
+		*state = st.device_state;
+	return ret;
+}
+
+int umdev_client_mig_set_state(struct umdev_client *c, uint32_t state)
+{
+	struct vfio_device_feature hdr = {
+		.flags = VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE |
+			 VFIO_DEVICE_FEATURE_SET,
+	};
+	struct vfio_device_feature_mig_state st = {
+		.device_state = state,
+		.data_fd = -1,
+	};
+	uint8_t req[sizeof(hdr) + sizeof(st)], reply[sizeof(req)];
+	int ret;
+
+	hdr.argsz = sizeof(req);
+	memcpy(req, &hdr, sizeof(hdr));
+	memcpy(req + sizeof(hdr), &st, sizeof(st));
+	ret = vu_client_call(c, VU_CMD_DEVICE_FEATURE, req, sizeof(req), NULL,
+			     0, reply, sizeof(reply));
+	if (ret < 0)
+		return ret;
+	return ret == (int)sizeof(req) ? 0 : -EPROTO;
+}
+
+int umdev_client_mig_precopy_info(struct umdev_client *c,
+				  uint64_t *initial_bytes,
+				  uint64_t *dirty_bytes)
+{
+	struct vfio_precopy_info info;
+	int ret;
+
+	ret = vu_client_feature_get(c, UMDEV_VU_FEATURE_MIG_PRECOPY_INFO, &info,
+				    sizeof(info));
+	if (ret == 0) {
+		*initial_bytes = info.initial_bytes;
+		*dirty_bytes = info.dirty_bytes;
+	}
+	return ret;
+}
+
+int umdev_client_mig_read(struct umdev_client *c, void *buf, uint32_t len)
+{
+	struct vu_mig_data req = {
+		.argsz = (uint32_t)sizeof(req) + len,
+		.size = len,
+	};
+	struct vu_msg m;
+	uint16_t id;
+	int ret;
+
+	ret = vu_client_rw_check(c, len);
+	if (ret)
+		return ret;
+	ret = umdev_client_send(c, VU_CMD_MIG_DATA_READ, 0, &req, sizeof(req),
+				NULL, 0, &id);
+	if (ret < 0)
+		return ret;
+	ret = vu_client_recv_msg(c, &m, vu_now_ms() + c->timeout_ms);
+	if (ret < 0) {
+		c->broken = true;
+		return ret;
+	}
+	if (vu_hdr_check_reply(&m.hdr, id, VU_CMD_MIG_DATA_READ)) {
+		ret = -EPROTO;
+		c->broken = true;
+	} else if (m.hdr.flags & VU_FLAG_ERROR) {
+		ret = m.hdr.error ? -(int)m.hdr.error : -EIO;
+	} else {
+		memcpy(&req, m.payload,
+		       m.payload_len < sizeof(req) ? 0 : sizeof(req));
+		if (m.payload_len < sizeof(req) || req.size > len ||
+		    m.payload_len != sizeof(req) + req.size ||
+		    req.argsz != m.payload_len) {
+			ret = -EPROTO;
+			c->broken = true;
+		} else {
+			memcpy(buf, m.payload + sizeof(req), req.size);
+			ret = (int)req.size;
+		}
+	}
+	vu_rx_consume(&c->rx, &m);
+	return ret;
+}
+
+int umdev_client_mig_write(struct umdev_client *c, const void *buf,
+			   uint32_t len)
+{
+	struct vu_mig_data req = { .argsz = sizeof(req), .size = len };
+	uint8_t *msg;
+	int ret;
+
+	ret = vu_client_rw_check(c, len);
+	if (ret)
+		return ret;
+	msg = malloc(sizeof(req) + len);
+	if (!msg)
+		return -ENOMEM;
+	memcpy(msg, &req, sizeof(req));
+	memcpy(msg + sizeof(req), buf, len);
+	ret = vu_client_call(c, VU_CMD_MIG_DATA_WRITE, msg, sizeof(req) + len,
+			     NULL, 0, NULL, 0);
+	free(msg);
+	return ret < 0 ? ret : 0;
 }

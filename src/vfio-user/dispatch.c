@@ -138,8 +138,12 @@ static int vu_reset(struct vu_server *s, struct vu_msg *m)
 	return s->ops->reset(s->mdev);
 }
 
-/* The kernel's checks of VFIO_DEVICE_FEATURE, then: no feature here. */
-static int vu_device_feature(struct vu_server *s, struct vu_msg *m)
+/*
+ * The kernel's checks of VFIO_DEVICE_FEATURE, then the feature: only
+ * migration's (migration.c), for a device that has it.
+ */
+static int vu_device_feature(struct vu_server *s, struct vu_msg *m,
+			     uint8_t *out)
 {
 	const uint32_t known =
 		VFIO_DEVICE_FEATURE_MASK | VFIO_DEVICE_FEATURE_GET |
@@ -156,10 +160,7 @@ static int vu_device_feature(struct vu_server *s, struct vu_msg *m)
 		vu_why(s, "flags 0x%x", req.flags);
 		return -EINVAL;
 	}
-	/* No migration, no DMA logging: as the kernel says. */
-	vu_why(s, "feature %u not supported",
-	       req.flags & VFIO_DEVICE_FEATURE_MASK);
-	return -ENOTTY;
+	return vu_migration_feature(s, m, &req, out);
 }
 
 /* ---- the command table ---- */
@@ -223,7 +224,11 @@ static int vu_run(struct vu_server *s, struct vu_msg *m, uint8_t *out,
 	case VU_CMD_DEVICE_GET_REGION_IO_FDS:
 		return vu_get_region_io_fds(s, m, out);
 	case VU_CMD_DEVICE_FEATURE:
-		return vu_device_feature(s, m);
+		return vu_device_feature(s, m, out);
+	case VU_CMD_MIG_DATA_READ:
+		return vu_mig_data_read(s, m, out);
+	case VU_CMD_MIG_DATA_WRITE:
+		return vu_mig_data_write(s, m);
 	default:
 		vu_why(s, "command %u not supported", cmd);
 		return -ENOTSUP;

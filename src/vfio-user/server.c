@@ -261,12 +261,20 @@ static int vu_flush(struct vu_server *s)
 }
 
 /*
- * Room the reply to @m may need: a REGION_READ's carries its data; every
- * other reply (VERSION's JSON included) is small.
+ * Room the reply to @m may need: a REGION_READ's or MIG_DATA_READ's
+ * carries its data; every other reply (VERSION's JSON included) is small.
  */
 static size_t vu_reply_bound(const struct vu_server *s, const struct vu_msg *m)
 {
 	struct vu_region_rw rw;
+	struct vu_mig_data mig;
+
+	if (m->hdr.command == VU_CMD_MIG_DATA_READ &&
+	    m->payload_len == sizeof(mig)) {
+		memcpy(&mig, m->payload, sizeof(mig));
+		if (mig.size <= s->agreed.max_data_xfer_size)
+			return VU_HDR_SIZE + sizeof(mig) + mig.size;
+	}
 
 	if (m->hdr.command == VU_CMD_REGION_READ &&
 	    m->payload_len == sizeof(rw)) {
@@ -434,6 +442,7 @@ struct vu_server *vu_server_new(const struct vu_server_config *cfg)
 				       cfg->max_dma_maps :
 				       VU_MAX_DMA_MAPS;
 	s->ours.write_multiple = true;
+	s->ours.migration = vu_migration_offered(s);
 	s->ours.present = VU_CAP_ALL;
 	ret = accept_guard_init();
 	if (ret < 0)

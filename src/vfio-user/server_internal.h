@@ -117,6 +117,18 @@ int vu_get_region_io_fds(struct vu_server *s, struct vu_msg *m, uint8_t *out);
 int vu_irq_info(struct vu_server *s, void *info);
 int vu_set_irqs(struct vu_server *s, struct vu_msg *m);
 
+/*
+ * migration.c: VFIO migration v2.  vu_migration_offered(): the driver has
+ * the migration callbacks.  vu_migration_feature() answers DEVICE_FEATURE
+ * @req (flags checked) for every feature index (ENOTTY for those it does
+ * not know, and for all when the device has no migration).
+ */
+bool vu_migration_offered(const struct vu_server *s);
+int vu_migration_feature(struct vu_server *s, struct vu_msg *m,
+			 const struct vfio_device_feature *req, uint8_t *out);
+int vu_mig_data_read(struct vu_server *s, struct vu_msg *m, uint8_t *out);
+int vu_mig_data_write(struct vu_server *s, struct vu_msg *m);
+
 /* dma.c: the client's DMA map table. */
 int vu_dma_map(struct vu_server *s, struct vu_msg *m);
 int vu_dma_unmap(struct vu_server *s, struct vu_msg *m, uint8_t *out);

@@ -209,6 +209,18 @@ int vu_version_format(uint16_t major, uint16_t minor,
 	if ((caps->present & VU_CAP_WRITE_MULTIPLE) && caps->write_multiple)
 		json_object_object_add(c, "write_multiple",
 				       json_object_new_boolean(1));
+	if (caps->migration) {
+		/* The spec's migration object: the smallest page size. */
+		struct json_object *mig = json_object_new_object();
+
+		if (mig)
+			json_object_object_add(
+				mig, "pgsize",
+				json_object_new_int64(
+					(int64_t)(caps->pgsizes &
+						  -caps->pgsizes)));
+		json_object_object_add(c, "migration", mig);
+	}
 	json_object_object_add(root, "capabilities", c);
 
 	s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
@@ -268,6 +280,7 @@ int vu_version_negotiate(const void *payload, size_t len,
 	}
 	agreed->max_dma_maps = vu_min(ours->max_dma_maps, theirs.max_dma_maps);
 	agreed->write_multiple = ours->write_multiple && theirs.write_multiple;
-	agreed->migration = false;
+	/* Offered back only to a client that proposed it. */
+	agreed->migration = ours->migration && theirs.migration;
 	return 0;
 }

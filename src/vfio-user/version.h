@@ -50,7 +50,8 @@ int vu_version_parse(const void *payload, size_t len, uint16_t *major,
 /**
  * vu_version_format() - write a VERSION payload for @caps into @buf.
  * Only the keys in caps->present are written; write_multiple only when
- * true; migration never.
+ * true; migration (an object with the smallest page size, "pgsize") when
+ * caps->migration.
  * Return: payload bytes (NUL included); -ENOSPC if @cap is too small.
  */
 int vu_version_format(uint16_t major, uint16_t minor,
@@ -65,7 +66,7 @@ int vu_version_format(uint16_t major, uint16_t minor,
  * absent key means its default on both sides)
  * @minor: out: the minor for the reply
  * Return: 0; -EINVAL (see vu_version_parse(), major != 0, or no page size
- * in common).
+ * in common).  agreed->migration: both ours and the client's say so.
  */
 int vu_version_negotiate(const void *payload, size_t len,
 			 const struct vu_caps *ours, struct vu_caps *agreed,

@@ -18,9 +18,8 @@
 /*
  * Commands (header "command" field) that umdev sends or serves, with the
  * numbers of <umdev/client.h>.  The spec has more (DMA_READ/DMA_WRITE
- * 11-12, MIG_DATA_READ/WRITE 17-18): each gets its constant with its
- * implementation; until then it is refused with ENOTSUP, like any unknown
- * command.
+ * 11-12): each gets its constant with its implementation; until then it is
+ * refused with ENOTSUP, like any unknown command.
  */
 enum vu_command {
 	VU_CMD_VERSION = UMDEV_VU_CMD_VERSION,
@@ -36,6 +35,8 @@ enum vu_command {
 	VU_CMD_DEVICE_RESET = UMDEV_VU_CMD_DEVICE_RESET,
 	VU_CMD_REGION_WRITE_MULTI = UMDEV_VU_CMD_REGION_WRITE_MULTI,
 	VU_CMD_DEVICE_FEATURE = UMDEV_VU_CMD_DEVICE_FEATURE,
+	VU_CMD_MIG_DATA_READ = UMDEV_VU_CMD_MIG_DATA_READ,
+	VU_CMD_MIG_DATA_WRITE = UMDEV_VU_CMD_MIG_DATA_WRITE,
 };
 
 /* Header flags (<umdev/client.h>). */
@@ -112,6 +113,18 @@ _Static_assert(sizeof(struct vu_write_one) == 24, "write multi entry");
 
 /* REGION_WRITE_MULTI payload: u64 wr_cnt, then wr_cnt entries. */
 #define VU_WRITE_MULTI_HDR ((uint32_t)sizeof(uint64_t))
+
+/*
+ * MIG_DATA_READ request (argsz: the most reply payload wanted; size: the
+ * bytes wanted) and reply (argsz: the reply's size; size: the bytes that
+ * follow, fewer than asked at the end of the data); MIG_DATA_WRITE request
+ * (the data follows).
+ */
+struct vu_mig_data {
+	uint32_t argsz;
+	uint32_t size;
+} __attribute__((packed));
+_Static_assert(sizeof(struct vu_mig_data) == 8, "mig data payload");
 
 /* VU_CMD_DEVICE_GET_REGION_IO_FDS request and reply, before sub-regions. */
 struct vu_region_io_fds {

@@ -48,6 +48,8 @@ static void mtty_timer_fn(void *arg)
 {
 	struct mtty_port_timer *t = arg;
 
+	if (mtty_mig_hold_timer(t->state, t->port))
+		return; /* stopped: replayed on restart */
 	mtty_model_timer_expired(&t->state->model, t->port);
 }
 
@@ -59,6 +61,7 @@ static void mtty_state_free(struct mdev_state *state)
 	umdev_irqs_free(state->irqs);
 	for (i = 0; i < MTTY_MAX_PORTS; i++)
 		mdev_timer_free(state->timers[i].timer);
+	mtty_mig_free(state);
 	free(state);
 }
 
@@ -90,6 +93,7 @@ static int mtty_probe(struct mdev_device *mdev)
 		return -ENOMEM;
 	state->mdev = mdev;
 	state->parent = parent;
+	state->mig.state = VFIO_DEVICE_STATE_RUNNING;
 	/* Each port's timer (a timerfd) is made when the model first arms
 	 * it (mtty_port_timer_arm()): an idle device holds no fd for it. */
 	for (i = 0; i < nr_ports; i++) {

@@ -16,6 +16,8 @@ static void mtty_raise_irq(void *opaque, enum mtty_irq_mode mode)
 {
 	struct mdev_state *state = opaque;
 
+	if (mtty_mig_hold_irq(state, mode))
+		return; /* stopped for migration: raised on restart */
 	umdev_irq_trigger(state->irqs, mtty_vfio_irq_index(mode));
 }
 

@@ -2,7 +2,8 @@
 /*
  * mtty driver: the struct umdev_device_ops a transport calls for each
  * device.  Region access and reset go to the device model; interrupts to
- * the toolkit's state in state->irqs (mtty_irq.c).
+ * the toolkit's state in state->irqs (mtty_irq.c); migration to
+ * mtty_migration.c.
  */
 #include <errno.h>
 
@@ -65,7 +66,10 @@ static long mtty_read(struct mdev_device *mdev, uint32_t index, uint64_t offset,
 		      void *buf, uint32_t count)
 {
 	struct mdev_state *state = mdev_get_drvdata(mdev);
+	int ret = mtty_mig_check_access(state, index, false);
 
+	if (ret)
+		return ret; /* stopped for migration */
 	/* The model refuses an index it has no region for (-EINVAL). */
 	return mtty_model_read(&state->model, index, offset, buf, count);
 }
@@ -74,7 +78,10 @@ static long mtty_write(struct mdev_device *mdev, uint32_t index,
 		       uint64_t offset, const void *buf, uint32_t count)
 {
 	struct mdev_state *state = mdev_get_drvdata(mdev);
+	int ret = mtty_mig_check_access(state, index, true);
 
+	if (ret)
+		return ret; /* stopped for migration */
 	/* The model refuses an index it has no region for (-EINVAL). */
 	return mtty_model_write(&state->model, index, offset, buf, count);
 }
@@ -83,6 +90,7 @@ static int mtty_reset(struct mdev_device *mdev)
 {
 	struct mdev_state *state = mdev_get_drvdata(mdev);
 
+	mtty_mig_reset(state);
 	mtty_model_reset(&state->model);
 	return 0;
 }
@@ -106,4 +114,10 @@ const struct umdev_device_ops mtty_device_ops = {
 	.write = mtty_write,
 	.reset = mtty_reset,
 	.request = mtty_request,
+	.migration_get_flags = mtty_mig_get_flags,
+	.migration_get_state = mtty_mig_get_state,
+	.migration_set_state = mtty_mig_set_state,
+	.migration_read_data = mtty_mig_read_data,
+	.migration_write_data = mtty_mig_write_data,
+	.migration_precopy_info = mtty_mig_precopy_info,
 };

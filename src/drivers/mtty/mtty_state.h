@@ -10,6 +10,7 @@
 #include <umdev/toolkit.h>
 
 #include "model/mtty/mtty_model.h"
+#include "mtty_migration.h"
 
 /* Per parent: the ports its devices share. */
 struct mtty_parent {
@@ -38,6 +39,7 @@ struct mdev_state {
 	/* IRQ triggers the client installed (the toolkit's, in libumdev). */
 	struct umdev_irqs *irqs;
 	struct mtty_port_timer timers[MTTY_MAX_PORTS];
+	struct mtty_mig mig; /* VFIO migration (mtty_migration.c) */
 };
 
 /*

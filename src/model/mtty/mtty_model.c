@@ -266,7 +266,7 @@ void mtty_model_timer_expired(struct mtty_model *m, unsigned int port)
  * a refused stream leaves the device exactly as it was.
  */
 
-#define MTTY_MIG_HEADER_SIZE 24
+#define MTTY_MIG_HEADER_SIZE MTTY_MIGRATION_HEADER_SIZE
 #define MTTY_MIG_DEVICE_SIZE (PCI_CONFIG_SIZE + 1)
 #define MTTY_MIG_PORT_SIZE (7 + 2 + 1 + UART16550_FIFO_SIZE + 1 + 1)
 
@@ -346,6 +346,14 @@ static size_t mtty_mig_payload_size(unsigned int nr_ports)
 size_t mtty_model_migration_size(const struct mtty_model *m)
 {
 	return MTTY_MIG_HEADER_SIZE + mtty_mig_payload_size(m->nr_ports);
+}
+
+uint64_t mtty_model_stream_length(const void *hdr)
+{
+	struct mtty_mig_cursor c = { .r = hdr,
+				     .pos = MTTY_MIG_HEADER_SIZE - 4 };
+
+	return MTTY_MIG_HEADER_SIZE + (uint64_t)get_le32(&c);
 }
 
 static void mtty_mig_save_port(struct mtty_mig_cursor *c,

@@ -26,6 +26,8 @@
 #define MTTY_MIGRATION_MAGIC 0x7e9d09898c3e2c4eULL
 #define MTTY_MIGRATION_MAJOR 1
 #define MTTY_MIGRATION_MINOR 0
+/* Bytes of the stream header: magic, major, minor, nr_ports, flags, length. */
+#define MTTY_MIGRATION_HEADER_SIZE 24
 
 enum mtty_irq_mode {
 	MTTY_IRQ_NONE = 0,
@@ -122,6 +124,15 @@ void mtty_model_timer_expired(struct mtty_model *m, unsigned int port);
  * writes for this device.
  */
 size_t mtty_model_migration_size(const struct mtty_model *m);
+
+/**
+ * mtty_model_stream_length() - the total length (header included) a stream
+ * whose first MTTY_MIGRATION_HEADER_SIZE bytes are @hdr says it has: the
+ * header plus its payload length field.  Nothing else is checked (that is
+ * mtty_model_restore()'s): for a reader that must find where one stream
+ * ends in a sequence of them.
+ */
+uint64_t mtty_model_stream_length(const void *hdr);
 
 /**
  * mtty_model_save() - write the device state to @buf: header (magic,

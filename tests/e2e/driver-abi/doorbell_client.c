@@ -83,6 +83,7 @@ static int hold(const char *path)
 int main(int argc, char **argv)
 {
 	struct vfio_region_info ri = { 0 };
+	uint64_t mig_flags;
 	struct vfio_irq_info ii = { 0 };
 	struct umdev_client *c;
 	uint16_t ids[2] = { 0 };
@@ -111,6 +112,8 @@ int main(int argc, char **argv)
 	check(umdev_client_get_irq_info(c, VFIO_PCI_MSI_IRQ_INDEX, &ii) == 0 &&
 		      ii.count == 1,
 	      "one MSI vector");
+	check(umdev_client_mig_get_flags(c, &mig_flags) == -ENOTTY,
+	      "no migration callbacks: DEVICE_FEATURE MIGRATION is ENOTTY");
 	check(rd(c, DOORBELL_REG_ID) == DOORBELL_ID, "ID register reads DBL1");
 	check(wr(c, DOORBELL_REG_SCRATCH, 0x5a5aa5a5) == 4 &&
 		      rd(c, DOORBELL_REG_SCRATCH) == 0x5a5aa5a5,

@@ -198,6 +198,38 @@ static void test_format_nospace(void **state)
 			 -ENOSPC);
 }
 
+/* A device that migrates offers "migration" back, only when proposed. */
+static void test_migration_capability(void **state)
+{
+	struct vu_caps mig = ours, agreed, back;
+	uint8_t buf[1024], out[1024];
+	const char *why;
+	uint16_t minor, major;
+	size_t len;
+	int n;
+
+	(void)state;
+	mig.migration = true;
+	len = mks(buf, qemu_json);
+	assert_int_equal(
+		vu_version_negotiate(buf, len, &mig, &agreed, &minor, &why), 0);
+	assert_true(agreed.migration);
+	n = vu_version_format(0, minor, &agreed, out, sizeof(out));
+	assert_true(n > 4);
+	assert_non_null(
+		strstr((char *)out + 4, "\"migration\":{\"pgsize\":4096}"));
+	assert_int_equal(vu_version_parse(out, n, &major, &minor, &back, &why),
+			 0);
+	assert_true(back.migration);
+	/* Not proposed: not offered. */
+	len = mks(buf, "{\"capabilities\":{\"max_msg_fds\":4}}");
+	assert_int_equal(
+		vu_version_negotiate(buf, len, &mig, &agreed, &minor, &why), 0);
+	assert_false(agreed.migration);
+	n = vu_version_format(0, minor, &agreed, out, sizeof(out));
+	assert_null(strstr((char *)out + 4, "migration"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_subset_and_minor),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_format_nospace),
+		cmocka_unit_test(test_migration_capability),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
