@@ -4,7 +4,7 @@
 # sanitizer report fails.  Prints TAP; appends "PASS FAIL" to
 # $UMDEV_TOTALS.
 # Usage: scripts/check.d/fuzz-smoke.sh BUILD_DIR
-#   FUZZ_SMOKE_SECONDS  per target (default 25; 6 targets)
+#   FUZZ_SMOKE_SECONDS  per target (default 25; 7 targets)
 #   FUZZ_SEED           libFuzzer seed (default 1: the same mutations every
 #                       run, so a CI result is reproducible; `make fuzz`
 #                       explores with a new seed each time)
