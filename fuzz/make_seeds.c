@@ -348,6 +348,104 @@ static void seeds_migration(void)
 	}
 }
 
+/* ---- fuzz_control: request lines ---- */
+
+static void seed_text(const char *target, const char *name, const char *text)
+{
+	seed_write(target, name, text, strlen(text));
+}
+
+static void seeds_control(void)
+{
+	seed_text(
+		"fuzz_control", "every-op",
+		"{\"op\":\"version\"}\n{\"op\":\"types\"}\n{\"op\":\"list\"}\n"
+		"{\"op\":\"drivers\"}\n"
+		"{\"op\":\"load-driver\",\"path\":\"/nonexistent/x.so\"}\n"
+		"{\"op\":\"unload-driver\",\"name\":\"mtty\"}\n");
+	seed_text(
+		"fuzz_control", "start-list-stop",
+		"{\"op\":\"start\",\"uuid\":\"8a4b1f3e-0c2d-4e5f-9a6b-7c8d9e0f1a2b\",\"parent\":\"mtty\",\"type\":\"mtty-2\"}\n"
+		"{\"op\":\"list\"}\n"
+		"{\"op\":\"start\",\"uuid\":\"8A4B1F3E-0C2D-4E5F-9A6B-7C8D9E0F1A2B\",\"parent\":\"mtty\",\"type\":\"mtty-1\"}\n"
+		"{\"op\":\"stop\",\"uuid\":\"8a4b1f3e-0c2d-4e5f-9a6b-7c8d9e0f1a2b\"}\n"
+		"{\"op\":\"stop\",\"uuid\":\"8a4b1f3e-0c2d-4e5f-9a6b-7c8d9e0f1a2b\"}\n");
+	seed_text(
+		"fuzz_control", "refused",
+		"{\"op\":\"start\",\"uuid\":\"../../etc/passwd\",\"parent\":\"mtty\",\"type\":\"mtty-1\"}\n"
+		"{\"op\":\"start\",\"uuid\":\"8a4b1f3e-0c2d-4e5f-9a6b-7c8d9e0f1a2b\",\"parent\":\"x\",\"type\":1}\n"
+		"{\"op\":\"nope\"}\n{\"op\":7}\n{}\n[]\n");
+	seed_text(
+		"fuzz_control", "not-strict",
+		"{'op':'list'}\n{\"op\":\"list\"} x\n{\"op\":\"list\",\"x\":NaN}\n"
+		"{\"op\":\"list\"/* c */}\n{\"op\":\"list\",}\n{\"op\":\"\xc3\"}\n"
+		"{\"op\":\"\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\"}\n");
+}
+
+/* ---- fuzz_client_reply: one record per reply (as fuzz_dispatch's) ---- */
+
+static void seeds_client_reply(void)
+{
+	static const char caps[] =
+		"{\"capabilities\":{\"max_msg_fds\":16,\"max_data_xfer_size\":1048576,\"pgsizes\":4096,\"max_dma_maps\":512,\"write_multiple\":true}}";
+	uint8_t version[4 + sizeof(caps)] = { 0 };
+	uint32_t info[4] = { 16, 3, 9, 5 };
+	struct vfio_region_info ri = { .argsz = sizeof(ri),
+				       .size = 256,
+				       .flags = 3 };
+	struct vfio_irq_info ii = { .argsz = sizeof(ii),
+				    .count = 1,
+				    .flags = 1 };
+	uint8_t read_reply[16 + 256] = { 0 };
+	uint8_t write_reply[16] = { 0 };
+	struct seed s = { .len = 0 };
+	unsigned int i;
+
+	memcpy(version + 4, caps, sizeof(caps));
+	rec(&s, 0, version, sizeof(version));
+	rec(&s, 0, info, sizeof(info));
+	for (i = 0; i < 9; i++) {
+		ri.index = i;
+		rec(&s, 0, &ri, sizeof(ri));
+	}
+	for (i = 0; i < 5; i++) {
+		ii.index = i;
+		rec(&s, 0, &ii, sizeof(ii));
+	}
+	/* REGION_READ of 256 bytes: offset 0, region 7, count 256, data. */
+	read_reply[8] = 7;
+	read_reply[13] = 1;
+	rec(&s, 0, read_reply, sizeof(read_reply));
+	write_reply[8] = 0;
+	write_reply[12] = 1;
+	rec(&s, 0, write_reply, sizeof(write_reply));
+	rec(&s, 0, NULL, 0); /* SET_IRQS */
+	rec(&s, 0, NULL, 0); /* RESET */
+	seed_write("fuzz_client_reply", "info-session", s.b, s.len);
+
+	s.len = 0;
+	rec(&s, 0, version, sizeof(version));
+	info[2] = 0xffffffffu; /* absurd: refused by the library */
+	rec(&s, 0, info, sizeof(info));
+	seed_write("fuzz_client_reply", "absurd-counts", s.b, s.len);
+
+	s.len = 0;
+	rec(&s, 0, version, sizeof(version));
+	rec(&s, 0x04, "\x16", 1); /* GET_INFO refused with EINVAL */
+	rec(&s, 0x01, info, sizeof(info)); /* wrong msg_id */
+	seed_write("fuzz_client_reply", "errors", s.b, s.len);
+
+	/* Found by the fuzzer: a write reply claiming more than was sent. */
+	s.len = 0;
+	rec(&s, 0, version, sizeof(version));
+	rec(&s, 0x04, "\x16", 1); /* GET_INFO refused */
+	rec(&s, 0x04, "\x16", 1); /* REGION_READ refused */
+	memset(write_reply, 0, sizeof(write_reply));
+	write_reply[13] = 1; /* count 256, for a 1-byte write */
+	rec(&s, 0, write_reply, sizeof(write_reply));
+	seed_write("fuzz_client_reply", "regress-write-count", s.b, s.len);
+}
+
 /* ---- fuzz_mig_commands: programs of migration requests ---- */
 
 /* The ops of fuzz_mig_commands.c's input. */
@@ -463,6 +561,8 @@ int main(int argc, char **argv)
 	seeds_dispatch();
 	seeds_set_irqs();
 	seeds_migration();
+	seeds_control();
+	seeds_client_reply();
 	seeds_mig_commands();
 	return 0;
 }

@@ -4,7 +4,7 @@
 # sanitizer report fails.  Prints TAP; appends "PASS FAIL" to
 # $UMDEV_TOTALS.
 # Usage: scripts/check.d/fuzz-smoke.sh BUILD_DIR
-#   FUZZ_SMOKE_SECONDS  per target (default 25; 4 targets)
+#   FUZZ_SMOKE_SECONDS  per target (default 25; 7 targets)
 #   FUZZ_SEED           libFuzzer seed (default 1: the same mutations every
 #                       run, so a CI result is reproducible; `make fuzz`
 #                       explores with a new seed each time)
@@ -14,7 +14,7 @@ build=$(mkdir -p "${1:-$top/build}" && cd "${1:-$top/build}" && pwd)
 seconds=${FUZZ_SMOKE_SECONDS:-25}
 out="$build/fuzz"
 totals=${UMDEV_TOTALS:-/dev/null}
-targets="fuzz_dispatch fuzz_version fuzz_set_irqs fuzz_migration fuzz_mig_commands"
+targets="fuzz_dispatch fuzz_version fuzz_set_irqs fuzz_migration fuzz_mig_commands fuzz_control fuzz_client_reply"
 nt=$(echo $targets | wc -w)
 
 report() { echo "$1 $2" >>"$totals"; }

@@ -18,6 +18,7 @@
 #include <umdev/client.h>
 #include <umdev/mdev_host.h>
 #include "cli.h"
+#include "control_request.h"
 #include "fd_io.h"
 #include "runtime_dir.h"
 #include "utf8.h"
@@ -288,29 +289,6 @@ static char *cli_read_line(int fd, int64_t deadline, int *err)
 	return NULL;
 }
 
-/* The reply as JSON, strictly: one object, nothing after it. */
-static json_object *cli_parse_reply(const char *line)
-{
-	struct json_tokener *tok = json_tokener_new_ex(32);
-	json_object *rep;
-	size_t len = strlen(line), end;
-
-	if (!tok)
-		return NULL;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-					    JSON_TOKENER_VALIDATE_UTF8);
-	rep = json_tokener_parse_ex(tok, line, (int)len);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	while (rep && end < len && (line[end] == ' ' || line[end] == '\r'))
-		end++;
-	if (rep && end != len) {
-		json_object_put(rep);
-		rep = NULL;
-	}
-	return rep;
-}
-
 int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply)
 {
 	static const struct cli_field status[] = {
@@ -321,8 +299,9 @@ int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply)
 		{ "errno", CLI_FIELD_INT, true },
 	};
 	json_object *rep = NULL, *ok, *msg;
-	const char *text;
-	char *line = NULL;
+	const char *text, *why;
+	char *line = NULL, *out;
+	size_t len;
 	int fd, ret, err = 0;
 
 	ret = cli_resolve_runtime(ctx);
@@ -334,9 +313,16 @@ int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply)
 		goto out_put;
 	}
 	text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
-	ret = fd_io_send_all(fd, text, strlen(text));
-	if (!ret)
-		ret = fd_io_send_all(fd, "\n", 1);
+	/* The line in one write: the request is all there or not at all. */
+	len = strlen(text);
+	out = malloc(len + 1);
+	ret = out ? 0 : -ENOMEM;
+	if (out) {
+		memcpy(out, text, len);
+		out[len] = '\n';
+		ret = fd_io_send_all(fd, out, len + 1);
+		free(out);
+	}
 	if (!ret)
 		line = cli_read_line(
 			fd, cli_now_ms() + (int64_t)cli_timeout_s(ctx) * 1000,
@@ -363,10 +349,11 @@ int cli_request(struct cli_ctx *ctx, json_object *req, json_object **reply)
 			      CLI_EXIT_NO_DAEMON;
 		goto out_put;
 	}
-	rep = cli_parse_reply(line);
+	/* The daemon's own rule for a line: one strict JSON object. */
+	rep = control_request_parse(line, strlen(line), &why);
 	free(line);
 	if (!rep) {
-		cli_error("malformed reply from umdevd (not one JSON object)");
+		cli_error("malformed reply from umdevd (%s)", why);
 		ret = CLI_EXIT_FAILED;
 		goto out_put;
 	}

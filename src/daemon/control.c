@@ -152,7 +152,14 @@ static void control_conn_process(struct control_conn *conn)
 		json_object *reply;
 
 		*nl = '\0';
-		reply = control_ops_handle(&conn->cs->ops, conn, conn->in);
+		/* The ops see a C string: a NUL inside would hide the rest. */
+		if (strlen(conn->in) != line_len - 1)
+			reply = control_ops_error(
+				EINVAL,
+				"request is not valid JSON (a NUL byte)");
+		else
+			reply = control_ops_handle(&conn->cs->ops, conn,
+						   conn->in);
 		memmove(conn->in, conn->in + line_len, conn->in_len - line_len);
 		conn->in_len -= line_len;
 		if (reply)
@@ -227,6 +234,14 @@ static void control_conn_event(void *arg, uint32_t revents)
 		control_conn_read(conn);
 	else if (revents & (EPOLLHUP | EPOLLERR))
 		conn->dead = true;
+	/*
+	 * Gone, and its input buffer full of lines that wait for room in
+	 * the output: nothing more can be read, so the hang-up would be
+	 * reported again at once, forever.
+	 */
+	if (!conn->dead && (revents & (EPOLLHUP | EPOLLERR)) &&
+	    conn->in_len >= CONTROL_MAX_LINE)
+		conn->dead = true;
 	control_conn_finish_handler(conn);
 }
 
@@ -291,10 +306,10 @@ static bool control_over_limit(struct control_server *cs, int fd, pid_t pid)
 	text = json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
 	send(fd, text, strlen(text), MSG_DONTWAIT | MSG_NOSIGNAL);
 	send(fd, "\n", 1, MSG_DONTWAIT | MSG_NOSIGNAL);
-	json_object_put(reply);
 	close(fd);
-	log_msg(LOG_LEVEL_WARN, "control: pid %d refused: too many connections",
-		(int)pid);
+	log_msg(LOG_LEVEL_WARN, "control: refused: %s",
+		json_object_get_string(json_object_object_get(reply, "error")));
+	json_object_put(reply);
 	return true;
 }
 

@@ -6,6 +6,7 @@
  * parse must consume all of it.
  */
 #include "control_request.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -63,7 +64,12 @@ json_object *control_request_parse(const char *line, size_t len,
 	size_t used;
 
 	if (memchr(line, '\0', len)) {
-		*why = "request is not valid JSON (a NUL byte)";
+		*why = "not valid JSON (a NUL byte)";
+		return NULL;
+	}
+	/* json-c's own check lets encoded surrogates through. */
+	if (!utf8_valid(line, len)) {
+		*why = "not valid UTF-8";
 		return NULL;
 	}
 	tok = json_tokener_new_ex(CONTROL_REQUEST_MAX_DEPTH);
@@ -77,14 +83,14 @@ json_object *control_request_parse(const char *line, size_t len,
 	used = json_tokener_get_parse_end(tok);
 	if (!req) {
 		*why = json_tokener_get_error(tok) == json_tokener_continue ?
-			       "request is not valid JSON (it ends early)" :
-			       "request is not valid JSON";
+			       "not valid JSON (it ends early)" :
+			       "not valid JSON";
 	} else if (!json_object_is_type(req, json_type_object)) {
-		*why = "request must be a JSON object";
+		*why = "not a JSON object";
 	} else if (!control_request_blank(line + used, len - used)) {
-		*why = "request is not valid JSON (more after the object)";
+		*why = "not valid JSON (more after the object)";
 	} else if (!control_request_finite(req, 0)) {
-		*why = "request is not valid JSON (NaN, Infinity or a number out of range)";
+		*why = "not valid JSON (NaN, Infinity or a number out of range)";
 	} else {
 		json_tokener_free(tok);
 		return req;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * control_request - the one parser of control request lines.  Strict, as
+ * control_request - the one parser of control protocol lines (umdevd's
+ * requests, and umdevctl's replies).  Strict, as
  * docs/control-protocol.md says: exactly one JSON object, RFC 8259 syntax
  * (no comments, single quotes, NaN/Infinity, trailing commas), well-formed
  * UTF-8, nothing after it but whitespace.  Every entry point that reads

@@ -96,11 +96,19 @@ static struct mgmt_def *mgmt_store_load_file(int dirfd, const char *parent,
 	struct mgmt_def *def;
 	json_object *obj;
 	char *text = NULL;
+	struct stat st;
 	int fd, len;
 
-	fd = openat(dirfd, uuid, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* A FIFO or a device must not block the daemon (docs/security.md). */
+	fd = openat(dirfd, uuid,
+		    O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
 		snprintf(why, whylen, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "not a regular file");
+		close(fd);
 		return NULL;
 	}
 	len = mgmt_read_all(fd, &text);

@@ -43,6 +43,8 @@ int accept_guard_accept(int listen_fd, const char *refusal, size_t len)
 			send(fd, refusal, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 		close(fd);
 		accept_guard_shed++;
+	} else if (errno == EWOULDBLOCK) {
+		err = EAGAIN; /* nothing was pending after all */
 	}
 	accept_guard_init();
 	return -err;

@@ -537,7 +537,10 @@ static int vu_client_write(struct umdev_client *c, uint32_t index,
 		return ret;
 	if (err)
 		return -(int)err;
-	return ret == sizeof(rw) ? (int)rw.count : -EPROTO;
+	/* The server says how much it wrote: never more than was sent. */
+	if (ret != sizeof(rw) || rw.count > count)
+		return -EPROTO;
+	return (int)rw.count;
 }
 
 int umdev_client_write(struct umdev_client *c, uint32_t index, uint64_t offset,

@@ -5,6 +5,8 @@
 #include "e2e_harness.h"
 #include "fd_io.h"
 
+#include <umdev/client.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -575,4 +577,66 @@ int e2e_run(char *const argv[], const char *input, char **out, char **err)
 	close(ofd);
 	close(efd);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+long e2e_rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/* The child of e2e_health(): 0 if all answered as they must. */
+static int e2e_health_child(struct e2e_daemon *d, const char *uuid)
+{
+	json_object *reply = e2e_control(d, "{\"op\":\"list\"}");
+	struct umdev_client *c;
+	uint32_t id = 0;
+	int ok, err = 0;
+
+	ok = reply && e2e_reply_errno(reply) == 0;
+	json_object_put(reply);
+	if (!ok) {
+		fprintf(stderr,
+			"# health: control \"list\" got no good reply\n");
+		return 1;
+	}
+	c = umdev_client_connect(e2e_device_socket(d, uuid), &err);
+	if (!c) {
+		fprintf(stderr, "# health: device %s: connect: %s\n", uuid,
+			strerror(-err));
+		return 1;
+	}
+	err = umdev_client_read(c, VFIO_PCI_CONFIG_REGION_INDEX, 0, &id, 4);
+	umdev_client_close(c);
+	if (err != 4 || id != E2E_MTTY_ID) {
+		fprintf(stderr, "# health: device %s: config read %d id %08x\n",
+			uuid, err, id);
+		return 1;
+	}
+	return 0;
+}
+
+int e2e_health(struct e2e_daemon *d, const char *uuid)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(e2e_health_child(d, uuid));
+	if (waitpid(pid, &status, 0) != pid)
+		return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }

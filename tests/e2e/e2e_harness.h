@@ -59,6 +59,23 @@ int e2e_fd_count(pid_t pid);
  * the hang-up.  Return: the last count seen.
  */
 int e2e_fd_count_settle(pid_t pid, int want);
+/** e2e_rss_kib() - resident memory of process @pid in KiB, or -1. */
+long e2e_rss_kib(pid_t pid);
+/*
+ * The slack allowed on RSS after an attack: glibc keeps some freed heap
+ * (see test_stress.c); a per-request leak over thousands of requests
+ * exceeds it.
+ */
+#define E2E_RSS_SLACK_KIB 1024
+/* PCI vendor/device ID of an mtty device (config space offset 0). */
+#define E2E_MTTY_ID 0x32534348u
+/**
+ * e2e_health() - from a child process (so that limits per peer process
+ * of the caller do not apply): control "list" answers ok, and device
+ * @uuid answers a config-space read through the client library.
+ * Return: 0, or -EIO (the child said why on stderr).
+ */
+int e2e_health(struct e2e_daemon *d, const char *uuid);
 /** e2e_runtime_sockets() - how many *.sock files the runtime dir holds. */
 int e2e_runtime_sockets(struct e2e_daemon *d);
 

@@ -315,23 +315,6 @@ static int stress_churn(int stop_fd)
 	return 0;
 }
 
-static long stress_rss_kib(pid_t pid)
-{
-	char path[64], line[256];
-	long kib = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
-}
-
 /* One round: clients and churn together; returns total requests. */
 static unsigned long stress_round(unsigned long ops)
 {
@@ -462,7 +445,7 @@ static void test_stress_clients_and_churn(void **state)
 	assert_true(fds0 > 0);
 	stress_round(200);
 	assert_int_equal(stress_settled_fds(fds0), fds0);
-	rss0 = stress_rss_kib(daemon_.pid);
+	rss0 = e2e_rss_kib(daemon_.pid);
 	assert_true(rss0 > 0);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -473,7 +456,7 @@ static void test_stress_clients_and_churn(void **state)
 		(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 
 	fds1 = stress_settled_fds(fds0);
-	rss1 = stress_rss_kib(daemon_.pid);
+	rss1 = e2e_rss_kib(daemon_.pid);
 	fprintf(stderr, "# daemon fds %d -> %d, RSS %ld -> %ld KiB\n", fds0,
 		fds1, rss0, rss1);
 	assert_int_equal(fds1, fds0);

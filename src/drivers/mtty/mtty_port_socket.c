@@ -89,6 +89,7 @@ int mtty_socket_listen(struct mtty_port *p, const char *path)
 		return -errno;
 	if (listen(fd, 4))
 		return -errno;
+	p->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	ev.data.fd = p->listen_fd;
 	if (epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->listen_fd, &ev))
 		return -errno;
@@ -100,6 +101,17 @@ void mtty_socket_accept(struct mtty_port *p)
 	int fd =
 		accept4(p->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE) &&
+	    p->spare_fd >= 0) {
+		/* Out of fds: the pending peer would keep the listening socket
+		 * readable forever.  Take it with the spare fd, refuse it. */
+		close(p->spare_fd);
+		fd = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+		p->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		return;
+	}
 	if (fd < 0)
 		return; /* EAGAIN, or the peer already gave up */
 	if (p->connected) {
@@ -127,4 +139,7 @@ void mtty_socket_close(struct mtty_port *p)
 	if (p->dir_fd >= 0)
 		close(p->dir_fd);
 	p->dir_fd = -1;
+	if (p->spare_fd >= 0)
+		close(p->spare_fd);
+	p->spare_fd = -1;
 }

@@ -239,6 +239,7 @@ static struct mtty_port *mtty_port_new(struct mdev_state *state,
 	p->fd = -1;
 	p->listen_fd = -1;
 	p->dir_fd = -1;
+	p->spare_fd = -1;
 	p->slave_fd = -1;
 	p->notify_fd = -1;
 	p->line.transmit = mtty_port_transmit;

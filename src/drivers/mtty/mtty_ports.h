@@ -39,6 +39,7 @@ struct mtty_port {
 	int fd; /* pty master or the connected peer; -1 */
 	int listen_fd; /* socket: the listening socket; -1 */
 	int dir_fd; /* socket: PATH's directory, opened without symlinks */
+	int spare_fd; /* socket: given up to refuse a peer when out of fds */
 	int slave_fd; /* pty: umdevd's own hold of the slave (keeps raw mode) */
 	int notify_fd; /* pty: inotify on the slave, sees peers open/close */
 	int peer_opens; /* pty: the slave's opens minus closes by peers */

@@ -96,11 +96,60 @@ static void test_paths(void **state)
 			 -ENAMETOOLONG);
 }
 
+/*
+ * Never through a symlink, never another user's directory, never one
+ * others may write: refused with a message naming the path (and owner),
+ * the target untouched.
+ */
+static void test_prepare_refuses(void **state)
+{
+	char tmp[] = "/tmp/umdev-rtdir-XXXXXX", dir[64], link_[64], why[512];
+	struct stat st;
+
+	assert_non_null(mkdtemp(tmp));
+	snprintf(dir, sizeof(dir), "%s/real", tmp);
+	snprintf(link_, sizeof(link_), "%s/link", tmp);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(symlink(dir, link_), 0);
+	assert_int_equal(runtime_dir_prepare(link_, why, sizeof(why)), -ELOOP);
+	assert_non_null(strstr(why, link_));
+	assert_non_null(strstr(why, "symbolic link"));
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755); /* not tightened */
+	/* A dangling link is not created through either. */
+	unlink(link_);
+	snprintf(why, sizeof(why), "%s/nowhere", tmp);
+	assert_int_equal(symlink(why, link_), 0);
+	assert_int_equal(runtime_dir_prepare(link_, why, sizeof(why)), -ELOOP);
+	snprintf(why, sizeof(why), "%s/nowhere", tmp);
+	assert_int_equal(access(why, F_OK), -1);
+	/* Writable by others. */
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_int_equal(runtime_dir_prepare(dir, why, sizeof(why)), -EPERM);
+	assert_non_null(strstr(why, dir));
+	assert_non_null(strstr(why, "0777"));
+	assert_int_equal(chmod(dir, 0750), 0);
+	assert_int_equal(runtime_dir_prepare(dir, why, sizeof(why)), 0);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	/* Another user's. */
+	if (geteuid() == 0) {
+		assert_int_equal(chown(dir, 65534, 65534), 0);
+		assert_int_equal(runtime_dir_prepare(dir, why, sizeof(why)),
+				 -EPERM);
+		assert_non_null(strstr(why, "owned by uid 65534"));
+	}
+	unlink(link_);
+	rmdir(dir);
+	rmdir(tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resolve_order),
 		cmocka_unit_test(test_create),
+		cmocka_unit_test(test_prepare_refuses),
 		cmocka_unit_test(test_paths),
 	};
 
