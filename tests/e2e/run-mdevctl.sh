@@ -250,11 +250,13 @@ mdevctl stop -u "$U2"
 
 # ---- remove blocks while a client holds the device, as the kernel's ----
 mdevctl start -p mtty -t mtty-2 -u "$U3" 2>"$tmp/err"
-mkfifo "$tmp/hold"
-(sleep 600 >"$tmp/hold") &
-keeper=$!
-ctl console -u "$U3" <"$tmp/hold" >/dev/null 2>&1 &
+# The holder is a VMM that ignores REQ: connected, never letting go
+# (umdevctl console would leave at once on REQ).
+python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); time.sleep(600)' \
+	"$run/$U3.sock" &
 holder=$!
+keeper=$holder
 for _ in $(seq 200); do
 	ctl info -u "$U3" 2>/dev/null | grep -q "a client is attached" && break
 	sleep 0.05
