@@ -14,6 +14,7 @@
 #include <umdev/mdev_host.h>
 #include <umdev/vfio_device.h>
 #include "cli.h"
+#include "management/json_pretty.h"
 
 static const char *cli_region_name(uint32_t index)
 {
@@ -214,6 +215,24 @@ static void cli_print_attr_status(json_object *reply)
 }
 
 /*
+ * --dumpjson: umdevd's checked reply as it is (without "ok"), in mdevctl's
+ * JSON layout; "attr_status" carries each port's backend (its pty path).
+ */
+static int cli_info_dumpjson(json_object *reply)
+{
+	char *text;
+
+	json_object_object_del(reply, "ok");
+	text = json_pretty(reply);
+	json_object_put(reply);
+	if (!text)
+		return CLI_EXIT_FAILED;
+	printf("%s\n", text);
+	free(text);
+	return CLI_EXIT_OK;
+}
+
+/*
  * umdevd answers from its own view of the device, so info works while a
  * VM holds the device's one client slot.
  */
@@ -222,6 +241,7 @@ int cli_cmd_info(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "uuid", required_argument, NULL, 'u' },
 		{ "runtime-dir", required_argument, NULL, 'r' },
+		{ "dumpjson", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -238,6 +258,7 @@ int cli_cmd_info(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	json_object *req, *reply, *v;
 	const char *uuid = NULL;
+	bool dumpjson = false;
 	uint64_t flags;
 	int ch, ret;
 
@@ -249,9 +270,12 @@ int cli_cmd_info(struct cli_ctx *ctx, int argc, char **argv)
 		case 'r':
 			ctx->runtime_override = optarg;
 			break;
+		case 'j':
+			dumpjson = true;
+			break;
 		default:
 			fprintf(stderr,
-				"Usage: umdevctl info -u|--uuid UUID [--runtime-dir DIR]\n");
+				"Usage: umdevctl info -u|--uuid UUID [--dumpjson] [--runtime-dir DIR]\n");
 			return ch == 'h' ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 		}
 	}
@@ -276,6 +300,8 @@ int cli_cmd_info(struct cli_ctx *ctx, int argc, char **argv)
 		json_object_put(reply);
 		return CLI_EXIT_FAILED;
 	}
+	if (dumpjson)
+		return cli_info_dumpjson(reply);
 	flags = cli_u64(reply, "flags");
 	json_object_object_get_ex(reply, "socket", &v);
 	printf("Device %s\n  socket %s%s\n  flags%s%s, %u regions, %u IRQ indices\n",

@@ -413,6 +413,20 @@ static void test_pty_reported(void **state)
 	assert_non_null(strstr(json_object_to_json_string(reply),
 			       "\"port1\": \"socket "));
 	json_object_put(reply);
+	/* And umdevctl info --dumpjson shows it. */
+	{
+		char *argv[] = { strdup(e2e_build_path("src/cli/umdevctl")),
+				 "--runtime-dir", daemon_.runtime_dir, "info",
+				 "-u", E2E_UUID_A, "--dumpjson", NULL };
+		char *out = NULL, *err = NULL;
+
+		assert_int_equal(e2e_run(argv, NULL, &out, &err), 0);
+		assert_non_null(strstr(out, "\"attr_status\""));
+		assert_non_null(strstr(out, target));
+		free(argv[0]);
+		free(out);
+		free(err);
+	}
 }
 
 static void test_pty_1mb_each_way(void **state)
