@@ -87,7 +87,6 @@ struct daemon_device *device_sockets_next(struct device_sockets *devs,
 	return dev;
 }
 
-
 static void device_sockets_on_disconnect(void *arg, struct vu_server *server)
 {
 	struct daemon_device *dev = arg;

@@ -97,8 +97,7 @@ int e2e_daemon_start(struct e2e_daemon *d, const char *const *extra_args)
 	argv[argc++] = d->runtime_dir;
 	argv[argc++] = "--verbose";
 	/* Definitions in the test's own directory, never /etc/mdevctl.d. */
-	snprintf(d->config_dir, sizeof(d->config_dir), "%s/config",
-		 d->tmp_dir);
+	snprintf(d->config_dir, sizeof(d->config_dir), "%s/config", d->tmp_dir);
 	for (i = 0; extra_args && extra_args[i]; i++)
 		if (!strcmp(extra_args[i], "--config-dir"))
 			break;

@@ -416,8 +416,13 @@ static void test_pty_reported(void **state)
 	/* And umdevctl info --dumpjson shows it. */
 	{
 		char *argv[] = { strdup(e2e_build_path("src/cli/umdevctl")),
-				 "--runtime-dir", daemon_.runtime_dir, "info",
-				 "-u", E2E_UUID_A, "--dumpjson", NULL };
+				 "--runtime-dir",
+				 daemon_.runtime_dir,
+				 "info",
+				 "-u",
+				 E2E_UUID_A,
+				 "--dumpjson",
+				 NULL };
 		char *out = NULL, *err = NULL;
 
 		assert_int_equal(e2e_run(argv, NULL, &out, &err), 0);
