@@ -448,6 +448,40 @@ static int vu_client_rw_check(struct umdev_client *c, uint32_t count)
 	return 0;
 }
 
+/*
+ * Send @cmd with @req and receive its reply in place into @m (no bounce
+ * through a reply buffer).  Return: 1 with @m holding a successful reply,
+ * which the caller checks and releases with vu_rx_consume(); or -errno
+ * (the server's error, or -EPROTO / a receive error, which also mark the
+ * connection broken) with nothing left to release.
+ */
+static int vu_client_call_in_place(struct umdev_client *c, uint16_t cmd,
+				   const void *req, size_t req_len,
+				   struct vu_msg *m)
+{
+	uint16_t id;
+	int ret;
+
+	ret = umdev_client_send(c, cmd, 0, req, req_len, NULL, 0, &id);
+	if (ret < 0)
+		return ret;
+	ret = vu_client_recv_msg(c, m, vu_now_ms() + c->timeout_ms);
+	if (ret < 0) {
+		c->broken = true;
+		return ret;
+	}
+	if (vu_hdr_check_reply(&m->hdr, id, cmd)) {
+		ret = -EPROTO;
+		c->broken = true;
+	} else if (m->hdr.flags & VU_FLAG_ERROR) {
+		ret = m->hdr.error ? -(int)m->hdr.error : -EIO;
+	} else {
+		return 1;
+	}
+	vu_rx_consume(&c->rx, m);
+	return ret;
+}
+
 int umdev_client_read(struct umdev_client *c, uint32_t index, uint64_t offset,
 		      void *buf, uint32_t count)
 {
@@ -457,38 +491,23 @@ int umdev_client_read(struct umdev_client *c, uint32_t index, uint64_t offset,
 		.count = count,
 	};
 	struct vu_msg m;
-	uint16_t id;
 	int ret;
 
 	ret = vu_client_rw_check(c, count);
 	if (ret)
 		return ret;
-	ret = umdev_client_send(c, VU_CMD_REGION_READ, 0, &rw, sizeof(rw), NULL,
-				0, &id);
+	ret = vu_client_call_in_place(c, VU_CMD_REGION_READ, &rw, sizeof(rw),
+				      &m);
 	if (ret < 0)
 		return ret;
-	/* Read the reply in place: no bounce through a reply buffer. */
-	ret = vu_client_recv_msg(c, &m, vu_now_ms() + c->timeout_ms);
-	if (ret < 0) {
-		c->broken = true;
-		return ret;
-	}
-	if (vu_hdr_check_reply(&m.hdr, id, VU_CMD_REGION_READ)) {
+	memcpy(&rw, m.payload, m.payload_len < sizeof(rw) ? 0 : sizeof(rw));
+	if (m.payload_len < sizeof(rw) || rw.count > count ||
+	    m.payload_len != sizeof(rw) + rw.count) {
 		ret = -EPROTO;
 		c->broken = true;
-	} else if (m.hdr.flags & VU_FLAG_ERROR) {
-		ret = m.hdr.error ? -(int)m.hdr.error : -EIO;
 	} else {
-		memcpy(&rw, m.payload,
-		       m.payload_len < sizeof(rw) ? 0 : sizeof(rw));
-		if (m.payload_len < sizeof(rw) || rw.count > count ||
-		    m.payload_len != sizeof(rw) + rw.count) {
-			ret = -EPROTO;
-			c->broken = true;
-		} else {
-			memcpy(buf, m.payload + sizeof(rw), rw.count);
-			ret = (int)rw.count;
-		}
+		memcpy(buf, m.payload + sizeof(rw), rw.count);
+		ret = (int)rw.count;
 	}
 	vu_rx_consume(&c->rx, &m);
 	return ret;
@@ -681,38 +700,24 @@ int umdev_client_mig_read(struct umdev_client *c, void *buf, uint32_t len)
 		.size = len,
 	};
 	struct vu_msg m;
-	uint16_t id;
 	int ret;
 
 	ret = vu_client_rw_check(c, len);
 	if (ret)
 		return ret;
-	ret = umdev_client_send(c, VU_CMD_MIG_DATA_READ, 0, &req, sizeof(req),
-				NULL, 0, &id);
+	ret = vu_client_call_in_place(c, VU_CMD_MIG_DATA_READ, &req,
+				      sizeof(req), &m);
 	if (ret < 0)
 		return ret;
-	ret = vu_client_recv_msg(c, &m, vu_now_ms() + c->timeout_ms);
-	if (ret < 0) {
-		c->broken = true;
-		return ret;
-	}
-	if (vu_hdr_check_reply(&m.hdr, id, VU_CMD_MIG_DATA_READ)) {
+	memcpy(&req, m.payload, m.payload_len < sizeof(req) ? 0 : sizeof(req));
+	if (m.payload_len < sizeof(req) || req.size > len ||
+	    m.payload_len != sizeof(req) + req.size ||
+	    req.argsz != m.payload_len) {
 		ret = -EPROTO;
 		c->broken = true;
-	} else if (m.hdr.flags & VU_FLAG_ERROR) {
-		ret = m.hdr.error ? -(int)m.hdr.error : -EIO;
 	} else {
-		memcpy(&req, m.payload,
-		       m.payload_len < sizeof(req) ? 0 : sizeof(req));
-		if (m.payload_len < sizeof(req) || req.size > len ||
-		    m.payload_len != sizeof(req) + req.size ||
-		    req.argsz != m.payload_len) {
-			ret = -EPROTO;
-			c->broken = true;
-		} else {
-			memcpy(buf, m.payload + sizeof(req), req.size);
-			ret = (int)req.size;
-		}
+		memcpy(buf, m.payload + sizeof(req), req.size);
+		ret = (int)req.size;
 	}
 	vu_rx_consume(&c->rx, &m);
 	return ret;
